@@ -1,0 +1,270 @@
+//! Writing the `Model` impl, the registry entry and the compile-time checks.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::DeriveInput;
+
+use crate::ast::{Field, Model};
+use crate::attr::Action;
+
+pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
+    let krate = crate_path(model);
+    let ident = &model.input.ident;
+    let columns: Vec<(&Field<'_>, &str)> = model.columns().collect();
+    let keys = model.key_fields();
+
+    let key_types = keys.iter().map(|f| f.ty);
+    let key_type = if keys.len() == 1 { quote!(#(#key_types)*) } else { quote!((#(#key_types,)*)) };
+    let table = table_fn(model, &krate);
+    let read_named = read_fields(model, &krate, |column, _| quote!(#column));
+    let read_ordered = read_fields(model, &krate, |_, i| quote!(#i));
+    let bind_columns = columns.iter().enumerate().map(|(i, (field, _))| {
+        let (name, ty, position) = (field.ident, field.ty, i + 1);
+        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, &self.#name)?;)
+    });
+    let bind_key = keys.iter().enumerate().map(|(i, field)| {
+        let (ty, position) = (field.ty, i + 1);
+        let value = if keys.len() == 1 { quote!(key) } else { let n = syn::Index::from(i); quote!(&key.#n) };
+        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, #value)?;)
+    });
+    let bind_own_key = keys.iter().enumerate().map(|(i, field)| {
+        let (name, ty, position) = (field.ident, field.ty, i + 1);
+        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, &self.#name)?;)
+    });
+    let key_asserts = keys.iter().map(|field| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> const _: () = #krate::__private::assert_key_not_null::<#ty>();)
+    });
+    let auto_increment = auto_increment(model, &krate);
+    let rust_name = ident.to_string();
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #krate::Model for #ident {
+                type Key = #key_type;
+
+                #table
+
+                fn from_row(row: &#krate::__private::rusqlite::Row<'_>) -> #krate::__private::rusqlite::Result<Self> {
+                    ::core::result::Result::Ok(Self { #(#read_named)* })
+                }
+
+                fn __statements() -> &'static #krate::__private::Statements {
+                    static STATEMENTS: #krate::__private::LazyLock<#krate::__private::Statements> =
+                        #krate::__private::LazyLock::new(|| #krate::__private::Statements::new(<#ident as #krate::Model>::table()));
+                    &STATEMENTS
+                }
+
+                fn __from_row_ordered(row: &#krate::__private::rusqlite::Row<'_>) -> #krate::__private::rusqlite::Result<Self> {
+                    ::core::result::Result::Ok(Self { #(#read_ordered)* })
+                }
+
+                fn __bind_columns(&self, stmt: &mut #krate::__private::rusqlite::Statement<'_>) -> #krate::__private::rusqlite::Result<()> {
+                    #(#bind_columns)*
+                    ::core::result::Result::Ok(())
+                }
+
+                fn __bind_key(key: &Self::Key, stmt: &mut #krate::__private::rusqlite::Statement<'_>) -> #krate::__private::rusqlite::Result<()> {
+                    #(#bind_key)*
+                    ::core::result::Result::Ok(())
+                }
+
+                fn __bind_own_key(&self, stmt: &mut #krate::__private::rusqlite::Statement<'_>) -> #krate::__private::rusqlite::Result<()> {
+                    #(#bind_own_key)*
+                    ::core::result::Result::Ok(())
+                }
+            }
+
+            #auto_increment
+            #(#key_asserts)*
+
+            #krate::__private::inventory::submit! {
+                #krate::__private::ModelEntry {
+                    table: <#ident as #krate::Model>::table,
+                    rust_type: ::core::concat!(::core::module_path!(), "::", #rust_name),
+                }
+            }
+        };
+    }
+}
+
+/// On errors: a `Model` impl that type-checks, so the user sees our errors
+/// and not a cascade of "`Model` is not implemented" from their own code.
+pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let krate = quote!(::stillroom);
+    let rusqlite = quote!(#krate::__private::rusqlite);
+    quote! {
+        const _: () = {
+            impl #impl_generics #krate::Model for #ident #ty_generics #where_clause {
+                type Key = ();
+                fn table() -> &'static #krate::Table { ::core::unimplemented!() }
+                fn from_row(_: &#rusqlite::Row<'_>) -> #rusqlite::Result<Self> { ::core::unimplemented!() }
+                fn __statements() -> &'static #krate::__private::Statements { ::core::unimplemented!() }
+                fn __from_row_ordered(_: &#rusqlite::Row<'_>) -> #rusqlite::Result<Self> { ::core::unimplemented!() }
+                fn __bind_columns(&self, _: &mut #rusqlite::Statement<'_>) -> #rusqlite::Result<()> { ::core::unimplemented!() }
+                fn __bind_key(_: &Self::Key, _: &mut #rusqlite::Statement<'_>) -> #rusqlite::Result<()> { ::core::unimplemented!() }
+                fn __bind_own_key(&self, _: &mut #rusqlite::Statement<'_>) -> #rusqlite::Result<()> { ::core::unimplemented!() }
+            }
+        };
+    }
+}
+
+fn crate_path(model: &Model<'_>) -> TokenStream {
+    match model.attrs.crate_path.get() {
+        Some(path) => quote!(#path),
+        None => quote!(::stillroom),
+    }
+}
+
+/// `fn table()`: the table built once, from the field types' `ColumnType`
+/// impls and the attributes.
+fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
+    let name = &model.table;
+    let strict = model.strict();
+    let renamed_from = option_string(model.attrs.renamed_from.get().map(syn::LitStr::value));
+    let columns = model.columns().map(|(field, column)| column_value(field, column, krate));
+    let key_columns = model.key_fields().into_iter().filter_map(|f| f.column.clone());
+    let autoincrement = model.fields.iter().any(|f| f.attrs.autoincrement.is_set());
+    let indexes = indexes(model, krate);
+    let foreign_keys = foreign_keys(model, krate);
+    let checks = model.attrs.checks.iter().map(syn::LitStr::value);
+    quote! {
+        fn table() -> &'static #krate::Table {
+            static TABLE: #krate::__private::LazyLock<#krate::Table> = #krate::__private::LazyLock::new(|| {
+                let mut table = #krate::Table::new(#name);
+                table.strict = #strict;
+                table.renamed_from = #renamed_from;
+                table.columns = ::std::vec![#(#columns),*];
+                table.primary_key = #krate::PrimaryKey {
+                    columns: ::std::vec![#(::std::string::String::from(#key_columns)),*],
+                    autoincrement: #autoincrement,
+                };
+                table.indexes = ::std::vec![#(#indexes),*];
+                table.indexes.sort();
+                table.foreign_keys = ::std::vec![#(#foreign_keys),*];
+                table.checks = ::std::vec![#(::std::string::String::from(#checks)),*];
+                table
+            });
+            &TABLE
+        }
+    }
+}
+
+fn column_value(field: &Field<'_>, column: &str, krate: &TokenStream) -> TokenStream {
+    let ty = field.ty;
+    let a = &field.attrs;
+    let sql_type = a.sql_type.get().map(|lit| quote!(column.sql_type = #krate::SqlType::parse(#lit);));
+    let default = a.default.get().map(|lit| quote!(column.default = ::core::option::Option::Some(::std::string::String::from(#lit));));
+    let check = a.check.get().map(|lit| quote!(column.checks.push(::std::string::String::from(#lit));));
+    let renamed = a.renamed_from.get().map(|lit| quote!(column.renamed_from = ::core::option::Option::Some(::std::string::String::from(#lit));));
+    let base = quote_spanned!(ty.span()=> #krate::__private::column::<#ty>(#column));
+    quote!({
+        #[allow(unused_mut)]
+        let mut column = #base;
+        #sql_type #default #check #renamed
+        column
+    })
+}
+
+fn indexes(model: &Model<'_>, krate: &TokenStream) -> Vec<TokenStream> {
+    let table = &model.table;
+    let index = |columns: Vec<String>, unique: bool, name: Option<String>| {
+        let name = match name {
+            Some(name) => quote!(::std::string::String::from(#name)),
+            None => quote!(#krate::Index::default_name(#table, &[#(#columns),*], #unique)),
+        };
+        quote!(#krate::Index {
+            name: #name,
+            columns: ::std::vec![#(::std::string::String::from(#columns)),*],
+            unique: #unique,
+        })
+    };
+    let mut out = Vec::new();
+    for (field, column) in model.columns() {
+        if field.attrs.index.is_set() || field.attrs.unique.is_set() {
+            out.push(index(vec![column.to_owned()], field.attrs.unique.is_set(), None));
+        }
+    }
+    for spec in &model.attrs.indexes {
+        let columns = spec.fields.iter().filter_map(|i| model.column_field(i)?.column.clone()).collect();
+        out.push(index(columns, spec.unique, spec.name.as_ref().map(syn::LitStr::value)));
+    }
+    out
+}
+
+fn foreign_keys(model: &Model<'_>, krate: &TokenStream) -> Vec<TokenStream> {
+    let fk = |columns: Vec<String>, table: &str, targets: &[String], on_delete: Option<&Action>, on_update: Option<&Action>| {
+        let on_delete = on_delete.copied().unwrap_or(Action::NoAction).variant();
+        let on_update = on_update.copied().unwrap_or(Action::NoAction).variant();
+        quote!(#krate::ForeignKey {
+            columns: ::std::vec![#(::std::string::String::from(#columns)),*],
+            references_table: ::std::string::String::from(#table),
+            references_columns: ::std::vec![#(::std::string::String::from(#targets)),*],
+            on_delete: #krate::Action::#on_delete,
+            on_update: #krate::Action::#on_update,
+        })
+    };
+    let mut out = Vec::new();
+    for (field, column) in model.columns() {
+        if let Some(r) = field.attrs.references.get() {
+            out.push(fk(vec![column.to_owned()], &r.table, &r.columns, field.attrs.on_delete.get(), field.attrs.on_update.get()));
+        }
+    }
+    for spec in &model.attrs.foreign_keys {
+        let Some(r) = spec.references.get() else { continue };
+        let columns = spec.fields.iter().filter_map(|i| model.column_field(i)?.column.clone()).collect();
+        out.push(fk(columns, &r.table, &r.columns, spec.on_delete.get(), spec.on_update.get()));
+    }
+    out
+}
+
+/// The struct literal's fields: each column read with `index(column, i)`,
+/// each skipped field from `Default`.
+fn read_fields(
+    model: &Model<'_>,
+    krate: &TokenStream,
+    index: impl Fn(&str, usize) -> TokenStream,
+) -> Vec<TokenStream> {
+    let mut position = 0usize;
+    model
+        .fields
+        .iter()
+        .map(|field| {
+            let (name, ty) = (field.ident, field.ty);
+            match &field.column {
+                Some(column) => {
+                    let at = index(column, position);
+                    position += 1;
+                    quote_spanned!(ty.span()=> #name: #krate::__private::read::<#ty, _>(row, #at)?,)
+                }
+                None => quote_spanned!(ty.span()=> #name: <#ty as ::core::default::Default>::default(),),
+            }
+        })
+        .collect()
+}
+
+fn auto_increment(model: &Model<'_>, krate: &TokenStream) -> Option<TokenStream> {
+    let field = model.fields.iter().find(|f| f.attrs.autoincrement.is_set())?;
+    let (ident, name, ty) = (&model.input.ident, field.ident, field.ty);
+    let set = quote_spanned!(ty.span()=> self.#name = <#ty as ::core::convert::From<i64>>::from(id););
+    Some(quote! {
+        #[automatically_derived]
+        impl #krate::AutoIncrement for #ident {
+            fn __set_key(&mut self, id: i64) { #set }
+        }
+    })
+}
+
+fn option_string(value: Option<String>) -> TokenStream {
+    match value {
+        Some(s) => quote!(::core::option::Option::Some(::std::string::String::from(#s))),
+        None => quote!(::core::option::Option::None),
+    }
+}
+

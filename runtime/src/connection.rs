@@ -1,0 +1,65 @@
+//! Opening a database the way production applications want it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+/// How long a connection waits for another connection's write lock before it
+/// reports `SQLITE_BUSY`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many prepared statements a connection keeps: enough for the CRUD
+/// statements of a few dozen models, so they are prepared once.
+pub const STATEMENT_CACHE_CAPACITY: usize = 256;
+
+/// Opens (creating if needed) the database at `path` and [`configure`]s it.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// let dir = std::env::temp_dir().join(format!("stillroom-open-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let conn = stillroom::open(dir.join("app.db"))?;
+/// let wal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+/// assert_eq!(wal, "wal");
+/// # drop(conn); std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok(())
+/// # }
+/// ```
+pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Sets up a connection for an application:
+///
+/// - `foreign_keys = ON`: SQLite does not enforce foreign keys otherwise;
+/// - `journal_mode = WAL`: readers do not block the writer, and commits are
+///   cheaper (an in-memory database keeps its `memory` journal);
+/// - `synchronous = NORMAL`: with WAL, durable against application crashes,
+///   and a power loss can only drop the last commits, never corrupt;
+/// - a [`BUSY_TIMEOUT`], so a second process waits for the lock instead of
+///   failing at once;
+/// - a statement cache of [`STATEMENT_CACHE_CAPACITY`], so model CRUD
+///   statements are prepared once per connection.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// stillroom::configure(&conn)?;
+/// let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+/// assert!(fk);
+/// # Ok(())
+/// # }
+/// ```
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
+    // journal_mode answers with the mode now in force; a row must be read.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    Ok(())
+}

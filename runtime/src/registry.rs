@@ -1,0 +1,128 @@
+//! The global model registry and explicit model sets.
+
+use std::sync::LazyLock;
+
+use crate::Model;
+use crate::schema::{Schema, SchemaError, Table};
+
+/// One derived model, submitted to the registry by `#[derive(Model)]`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ModelEntry {
+    /// The model's table.
+    pub table: fn() -> &'static Table,
+    /// The model's Rust path (`my_app::models::Job`).
+    pub rust_type: &'static str,
+}
+
+inventory::collect!(ModelEntry);
+
+static REGISTRY: LazyLock<Result<Schema, SchemaError>> = LazyLock::new(|| {
+    let tables = inventory::iter::<ModelEntry>
+        .into_iter()
+        .map(|entry| ((entry.table)().clone(), Some(entry.rust_type)))
+        .collect();
+    Schema::from_sourced(tables)
+});
+
+/// The schema of every model derived in the program, sorted by table name.
+///
+/// Built and validated on first use, then kept for the life of the process.
+/// If the models do not form a valid schema (two models claim one table, a
+/// foreign key names a table or column no model declares, ...), every problem
+/// is listed in the error, on each call.
+///
+/// Only models in crates that are linked into the program are seen: a crate
+/// whose items are never used by the program is left out by the linker, and
+/// its models with it. If a crate holds nothing but models, name one of them
+/// (`let _ = my_models::Job::table;`) or write `extern crate my_models;` in the
+/// application. [`registered_models`] lists what the registry holds, to check.
+///
+/// ```rust,standalone_crate
+/// #[derive(stillroom::Model)]
+/// struct Note { #[model(primary_key)] id: i64, body: String }
+///
+/// let schema = stillroom::registry()?;
+/// assert!(schema.table("note").is_some());
+/// # Ok::<(), stillroom::SchemaError>(())
+/// ```
+pub fn registry() -> Result<&'static Schema, SchemaError> {
+    REGISTRY.as_ref().map_err(Clone::clone)
+}
+
+/// A model in the registry: its Rust type and table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ModelInfo {
+    /// The table name.
+    pub table: &'static str,
+    /// The model's Rust path (`my_app::models::Job`).
+    pub rust_type: &'static str,
+}
+
+/// Every model the registry holds, sorted by table name then Rust path;
+/// unlike [`registry`], this works even when the models are not a valid
+/// schema.
+///
+/// ```rust,standalone_crate
+/// #[derive(stillroom::Model)]
+/// struct Note { #[model(primary_key)] id: i64 }
+///
+/// assert!(stillroom::registered_models().iter().any(|m| m.rust_type.ends_with("::Note")));
+/// ```
+pub fn registered_models() -> Vec<ModelInfo> {
+    let mut models: Vec<ModelInfo> = inventory::iter::<ModelEntry>
+        .into_iter()
+        .map(|e| ModelInfo { table: &(e.table)().name, rust_type: e.rust_type })
+        .collect();
+    models.sort();
+    models
+}
+
+/// An explicit set of models, apart from the global registry: for tests, and
+/// for applications that keep separate schemas in separate databases.
+///
+/// ```
+/// use stillroom::{Model, ModelSet};
+///
+/// #[derive(Model)]
+/// struct Author { #[model(primary_key)] id: i64, name: String }
+///
+/// #[derive(Model)]
+/// struct Book {
+///     #[model(primary_key)]
+///     id: i64,
+///     #[model(references = "author(id)", on_delete = "cascade")]
+///     author_id: i64,
+/// }
+///
+/// let schema = ModelSet::new().with::<Author>().with::<Book>().build()?;
+/// assert_eq!(schema.tables().len(), 2);
+///
+/// // Without `Author`, the foreign key dangles: the error says so.
+/// let err = ModelSet::new().with::<Book>().build().unwrap_err();
+/// assert!(err.to_string().contains("references table `author`, which no model declares"));
+/// # Ok::<(), stillroom::SchemaError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ModelSet {
+    tables: Vec<(Table, Option<&'static str>)>,
+}
+
+impl ModelSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds model `M`.
+    #[must_use]
+    pub fn with<M: Model>(mut self) -> Self {
+        self.tables.push((M::table().clone(), Some(std::any::type_name::<M>())));
+        self
+    }
+
+    /// Validates the models as one schema.
+    pub fn build(self) -> Result<Schema, SchemaError> {
+        Schema::from_sourced(self.tables)
+    }
+}
