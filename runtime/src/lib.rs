@@ -60,6 +60,79 @@ pub use schema::{
     Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
     quote_ident, quote_literal,
 };
+/// Derives [`Model`](trait@Model) for a struct with named fields: one table,
+/// one column per field, typed CRUD, and an entry in the global
+/// [`registry`].
+///
+/// Each field's type maps to SQLite through [`ColumnType`]; an `Option<T>`
+/// field is nullable, every other field is `NOT NULL`.
+///
+/// # Struct attributes
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `table = "jobs"` | the table's name (default: the struct's name in snake_case) |
+/// | `strict = false` | a plain table instead of a `STRICT` one (the default is STRICT) |
+/// | `renamed_from = "old_name"` | the table used to be called `old_name`: the migration generator renames it, keeping its rows |
+/// | `primary_key(a, b)` | a composite primary key, in this order |
+/// | `index(a, b)`, `unique(a, b)` | a multi-column index or unique index; `name = "..."` overrides the default name |
+/// | `foreign_key(a, b, references = "t(x, y)", on_delete = "cascade", on_update = "...")` | a composite foreign key |
+/// | `check = "start <= finish"` | a table CHECK constraint |
+/// | `crate = path` | where the `stillroom` crate is, when it is re-exported |
+///
+/// # Field attributes
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `primary_key` | the field is the key (several fields: a composite key in field order) |
+/// | `autoincrement` | with `primary_key` on an `i64`: SQLite picks new keys and never reuses one ([`AutoIncrement`]) |
+/// | `column = "name"` | the column's name (default: the field's name) |
+/// | `sql_type = "TEXT"` | the declared type, instead of the one [`ColumnType`] gives |
+/// | `unique` | a unique index on the column, named `uq_<table>_<column>` |
+/// | `index` | an index on the column, named `ix_<table>_<column>` |
+/// | `default = "'queued'"` | the column's DEFAULT: an SQL literal (`0`, `'text'`, `NULL`, `CURRENT_TIMESTAMP`) or an expression in parentheses |
+/// | `check = "progress >= 0"` | a CHECK constraint on the column |
+/// | `references = "jobs(id)"` | a foreign key, with optional `on_delete` / `on_update` = `"cascade"`, `"set null"`, `"set default"`, `"restrict"`, `"no action"` |
+/// | `renamed_from = "old_name"` | the column used to be called `old_name`: the migration generator renames it, keeping its values |
+/// | `skip` | not stored; read back as `Default::default()` |
+///
+/// Every misuse is a compile error pointing at the offending token, and all
+/// of a struct's mistakes are reported in one compile.
+///
+/// ```
+/// use stillroom::Model;
+///
+/// #[derive(Model)]
+/// #[model(table = "episode_availability", primary_key(slug, season, episode))]
+/// #[model(index(slug, season))]
+/// struct EpisodeAvailability {
+///     slug: String,
+///     season: i64,
+///     episode: i64,
+///     available: bool,
+///     #[model(index)]
+///     checked_at: String,
+///     codec: Option<String>,
+/// }
+///
+/// #[derive(Model)]
+/// #[model(table = "client_tasks")]
+/// struct ClientTask {
+///     #[model(primary_key)]
+///     hash: String,
+///     #[model(references = "jobs(id)", on_delete = "set null")]
+///     job_id: Option<String>,
+///     #[model(default = "'pending'", renamed_from = "status")]
+///     state: String,
+///     #[model(skip)]
+///     cached_label: String,
+/// }
+///
+/// let t = EpisodeAvailability::table();
+/// assert_eq!(t.primary_key.columns, ["slug", "season", "episode"]);
+/// assert_eq!(t.indexes[0].name, "ix_episode_availability_checked_at");
+/// assert_eq!(ClientTask::table().columns.len(), 3);
+/// ```
 pub use stillroom_macros::Model;
 pub use types::{ColumnType, ValueCheck};
 

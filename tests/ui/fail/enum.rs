@@ -1,0 +1,9 @@
+use stillroom::Model;
+
+#[derive(Model)]
+enum Status {
+    Queued,
+    Done,
+}
+
+fn main() {}

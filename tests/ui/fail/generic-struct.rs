@@ -1,0 +1,10 @@
+use stillroom::Model;
+
+#[derive(Model)]
+struct Job<T> {
+    #[model(primary_key)]
+    id: String,
+    payload: T,
+}
+
+fn main() {}

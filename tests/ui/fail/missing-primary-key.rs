@@ -1,0 +1,9 @@
+use stillroom::Model;
+
+#[derive(Model)]
+struct Job {
+    id: String,
+    status: String,
+}
+
+fn main() {}

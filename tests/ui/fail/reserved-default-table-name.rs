@@ -1,0 +1,9 @@
+use stillroom::Model;
+
+#[derive(Model)]
+struct StillroomMigration {
+    #[model(primary_key)]
+    id: String,
+}
+
+fn main() {}

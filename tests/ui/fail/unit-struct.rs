@@ -1,0 +1,6 @@
+use stillroom::Model;
+
+#[derive(Model)]
+struct Job;
+
+fn main() {}
