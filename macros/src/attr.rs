@@ -411,3 +411,76 @@ fn foreign_key_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Foreig
     }
     Ok(ForeignKeySpec { fields, references, on_delete, on_update })
 }
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::*;
+
+    fn field_attrs(attrs: Vec<Attribute>) -> (FieldAttrs, Option<syn::Error>) {
+        let cx = Ctxt::default();
+        let parsed = FieldAttrs::parse(&cx, &attrs);
+        (parsed, cx.finish())
+    }
+
+    #[test]
+    fn parses_every_field_attribute() {
+        let (a, err) = field_attrs(vec![
+            parse_quote!(#[model(primary_key, autoincrement, column = "c", sql_type = "INTEGER")]),
+            parse_quote!(#[model(unique, default = "0", check = "c > 0", renamed_from = "old")]),
+            parse_quote!(#[model(references = "t(id)", on_delete = "SET_NULL", on_update = "cascade")]),
+        ]);
+        assert!(err.is_none(), "{err:?}");
+        assert!(a.primary_key.is_set() && a.autoincrement.is_set() && a.unique.is_set());
+        assert_eq!(a.column.get().map(LitStr::value).as_deref(), Some("c"));
+        assert_eq!(a.default.get().map(LitStr::value).as_deref(), Some("0"));
+        let r = a.references.get().cloned().map(|r| (r.table, r.columns));
+        assert_eq!(r, Some(("t".to_owned(), vec!["id".to_owned()])));
+        assert!(matches!(a.on_delete.get(), Some(Action::SetNull)));
+        assert!(matches!(a.on_update.get(), Some(Action::Cascade)));
+    }
+
+    #[test]
+    fn repeated_attribute_is_an_error_even_across_attributes() {
+        let (_, err) = field_attrs(vec![parse_quote!(#[model(index)]), parse_quote!(#[model(index)])]);
+        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("duplicate model attribute `index`"));
+    }
+
+    #[test]
+    fn wrong_value_types_say_what_was_expected() {
+        let (_, err) = field_attrs(vec![parse_quote!(#[model(column = 5)])]);
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.starts_with("`column` expects a string"), "{msg}");
+        let (_, err) = field_attrs(vec![parse_quote!(#[model(skip = true)])]);
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.starts_with("`skip` takes no value"), "{msg}");
+    }
+
+    #[test]
+    fn parses_struct_attributes() {
+        let cx = Ctxt::default();
+        let attrs: Vec<Attribute> = vec![
+            parse_quote!(#[model(table = "t", strict = false, renamed_from = "old", primary_key(a, b))]),
+            parse_quote!(#[model(index(a, b, name = "ix_ab"), unique(b), check = "a < b")]),
+            parse_quote!(#[model(foreign_key(a, b, references = "p(x, y)", on_delete = "cascade"))]),
+        ];
+        let s = StructAttrs::parse(&cx, &attrs);
+        assert!(cx.finish().is_none());
+        assert_eq!(s.strict.get(), Some(&false));
+        assert_eq!(s.primary_key.get().map(Vec::len), Some(2));
+        assert_eq!(s.indexes.len(), 2);
+        assert_eq!(s.indexes[0].name.as_ref().map(LitStr::value).as_deref(), Some("ix_ab"));
+        assert!(s.indexes[1].unique);
+        assert_eq!(s.foreign_keys[0].fields.len(), 2);
+        assert_eq!(s.checks.len(), 1);
+    }
+
+    #[test]
+    fn foreign_key_needs_a_target() {
+        let cx = Ctxt::default();
+        StructAttrs::parse(&cx, &[parse_quote!(#[model(foreign_key(a, on_delete = "cascade"))])]);
+        let msg = cx.finish().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("needs a target"), "{msg}");
+    }
+}

@@ -39,3 +39,87 @@ fn derive(input: TokenStream2) -> TokenStream2 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::derive;
+
+    fn errors(input: proc_macro2::TokenStream) -> Vec<String> {
+        let out = derive(input).to_string();
+        out.match_indices("compile_error")
+            .map(|(i, _)| {
+                let rest = &out[i..];
+                let start = rest.find('"').map_or(0, |s| s + 1);
+                let end = rest[start..].find("\" }").map_or(rest.len(), |e| start + e);
+                rest[start..end].to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn valid_model_expands_without_errors() {
+        let out = derive(quote! {
+            #[model(table = "jobs")]
+            struct Job {
+                #[model(primary_key)]
+                id: String,
+                #[model(default = "'queued'", index)]
+                status: String,
+            }
+        })
+        .to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("impl :: stillroom :: Model for Job"), "{out}");
+        assert!(out.contains("inventory :: submit"), "{out}");
+    }
+
+    #[test]
+    fn collects_every_error() {
+        let errs = errors(quote! {
+            struct Job {
+                #[model(primry_key)]
+                id: String,
+                #[model(default = "lower(x)")]
+                status: String,
+                count: u64,
+            }
+        });
+        assert_eq!(errs.len(), 4, "{errs:#?}");
+        assert!(errs[0].starts_with("unknown model attribute `primry_key`"), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("is not an SQL literal")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("a model needs a primary key")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("`u64` cannot be a column type")), "{errs:#?}");
+    }
+
+    #[test]
+    fn errors_still_emit_a_stub_impl() {
+        let out = derive(quote! { struct Job { id: String } }).to_string();
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("impl :: stillroom :: Model for Job"), "{out}");
+    }
+
+    #[test]
+    fn crate_path_is_used() {
+        let out = derive(quote! {
+            #[model(crate = ::my::sr)]
+            struct T { #[model(primary_key)] id: i64 }
+        })
+        .to_string();
+        assert!(out.contains(":: my :: sr :: Model"), "{out}");
+        assert!(!out.contains(":: stillroom ::"), "{out}");
+    }
+
+    #[test]
+    fn struct_level_lists_are_checked() {
+        let errs = errors(quote! {
+            #[model(primary_key(a, a), index(b, nope), unique(name = "uq"))]
+            struct T { a: i64, #[model(skip)] b: i64 }
+        });
+        assert!(errs.iter().any(|e| e.contains("field `a` is listed twice")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("names `b`: a skipped field")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("names `nope`: no such field")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.contains("needs at least one field")), "{errs:#?}");
+    }
+}
