@@ -120,6 +120,8 @@ pub(crate) struct StructAttrs {
     pub(crate) indexes: Vec<IndexSpec>,
     pub(crate) foreign_keys: Vec<ForeignKeySpec>,
     pub(crate) checks: Vec<LitStr>,
+    /// Whether some attribute could not be parsed (its intent is unknown).
+    pub(crate) failed: bool,
 }
 
 /// Attributes on a field.
@@ -137,6 +139,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) renamed_from: Attr<LitStr>,
     pub(crate) skip: Attr<()>,
     pub(crate) check: Attr<LitStr>,
+    /// Whether some attribute could not be parsed (its intent is unknown).
+    pub(crate) failed: bool,
 }
 
 impl StructAttrs {
@@ -150,6 +154,7 @@ impl StructAttrs {
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            failed: false,
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident("model")) {
             let result = attr.parse_nested_meta(|meta| {
@@ -160,7 +165,10 @@ impl StructAttrs {
                     out.table.set(cx, path, lit);
                 } else if path.is_ident("strict") {
                     // #[model(strict = false)]
-                    let lit: LitBool = meta.value()?.parse().map_err(|_| expected(&meta, "strict", "`true` or `false`"))?;
+                    let lit: LitBool = meta
+                        .value()?
+                        .parse()
+                        .map_err(|e| syn::Error::new(e.span(), "`strict` expects `true` or `false`, e.g. `strict = false`"))?;
                     out.strict.set(cx, path, lit.value);
                 } else if path.is_ident("renamed_from") {
                     // #[model(renamed_from = "old_table")]
@@ -168,7 +176,7 @@ impl StructAttrs {
                     out.renamed_from.set(cx, path, lit);
                 } else if path.is_ident("primary_key") {
                     // #[model(primary_key(slug, season))]
-                    let fields = field_list(&meta, "primary_key", |_| false)?;
+                    let fields = field_list(&meta, "primary_key", |_| Ok(false))?;
                     out.primary_key.set(cx, path, fields);
                 } else if path.is_ident("index") || path.is_ident("unique") {
                     // #[model(index(a, b))], #[model(unique(a, b, name = "uq_x"))]
@@ -182,7 +190,9 @@ impl StructAttrs {
                     out.checks.push(lit);
                 } else if path.is_ident("crate") {
                     // #[model(crate = my_reexport::stillroom)]
-                    let value: Path = meta.value()?.parse()?;
+                    let value: Path = meta.value()?.parse().map_err(|e| {
+                        syn::Error::new(e.span(), "`crate` expects a path, e.g. `crate = my_reexport::stillroom`")
+                    })?;
                     out.crate_path.set(cx, path, value);
                 } else {
                     return Err(unknown(&meta, STRUCT_ATTRS));
@@ -190,6 +200,7 @@ impl StructAttrs {
                 Ok(())
             });
             if let Err(e) = result {
+                out.failed = true;
                 cx.syn_error(e);
             }
         }
@@ -213,6 +224,7 @@ impl FieldAttrs {
             renamed_from: Attr::none("renamed_from"),
             skip: Attr::none("skip"),
             check: Attr::none("check"),
+            failed: false,
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident("model")) {
             let result = attr.parse_nested_meta(|meta| {
@@ -272,6 +284,7 @@ impl FieldAttrs {
                 Ok(())
             });
             if let Err(e) = result {
+                out.failed = true;
                 cx.syn_error(e);
             }
         }
@@ -337,14 +350,19 @@ fn reference(meta: &ParseNestedMeta<'_>) -> syn::Result<Reference> {
 fn field_list(
     meta: &ParseNestedMeta<'_>,
     word: &str,
-    mut extra: impl FnMut(&ParseNestedMeta<'_>) -> bool,
+    mut extra: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<bool>,
 ) -> syn::Result<Vec<Ident>> {
     if !meta.input.peek(syn::token::Paren) {
         return Err(meta.error(format!("`{word}` on the struct lists fields: `{word}(field_a, field_b)`")));
     }
+    let group: proc_macro2::Group = meta.input.fork().parse()?;
+    if group.stream().is_empty() {
+        meta.input.parse::<proc_macro2::Group>()?;
+        return Err(syn::Error::new(group.span(), format!("`{word}(...)` needs at least one field")));
+    }
     let mut fields = Vec::new();
     meta.parse_nested_meta(|inner| {
-        if extra(&inner) {
+        if extra(&inner)? {
             return Ok(());
         }
         match inner.path.get_ident() {
@@ -356,7 +374,7 @@ fn field_list(
         }
     })?;
     if fields.is_empty() {
-        return Err(meta.error(format!("`{word}(...)` needs at least one field")));
+        return Err(syn::Error::new(group.span(), format!("`{word}(...)` needs at least one field")));
     }
     Ok(fields)
 }
@@ -365,20 +383,13 @@ fn index_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<IndexSpec> {
     let unique = meta.path.is_ident("unique");
     let word = if unique { "unique" } else { "index" };
     let mut name = Attr::none("name");
-    let mut failure = None;
     let fields = field_list(meta, word, |inner| {
         if !inner.path.is_ident("name") {
-            return false;
+            return Ok(false);
         }
-        match name_value(inner, "name") {
-            Ok(lit) => name.set(cx, &inner.path, lit),
-            Err(e) => failure = Some(e),
-        }
-        true
+        name.set(cx, &inner.path, name_value(inner, "name")?);
+        Ok(true)
     })?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
     let name = name.value.map(|(_, lit)| lit);
     Ok(IndexSpec { unique, fields, name })
 }
@@ -387,25 +398,18 @@ fn foreign_key_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Foreig
     let mut references = Attr::none("references");
     let mut on_delete = Attr::none("on_delete");
     let mut on_update = Attr::none("on_update");
-    let mut failure = None;
     let fields = field_list(meta, "foreign_key", |inner| {
-        let result = if inner.path.is_ident("references") {
-            reference(inner).map(|r| references.set(cx, &inner.path, r))
+        if inner.path.is_ident("references") {
+            references.set(cx, &inner.path, reference(inner)?);
         } else if inner.path.is_ident("on_delete") {
-            string_value(inner, "on_delete").and_then(|l| Action::parse(&l)).map(|a| on_delete.set(cx, &inner.path, a))
+            on_delete.set(cx, &inner.path, Action::parse(&string_value(inner, "on_delete")?)?);
         } else if inner.path.is_ident("on_update") {
-            string_value(inner, "on_update").and_then(|l| Action::parse(&l)).map(|a| on_update.set(cx, &inner.path, a))
+            on_update.set(cx, &inner.path, Action::parse(&string_value(inner, "on_update")?)?);
         } else {
-            return false;
-        };
-        if let Err(e) = result {
-            failure.get_or_insert(e);
+            return Ok(false);
         }
-        true
+        Ok(true)
     })?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
     if !references.is_set() {
         return Err(meta.error("`foreign_key(...)` needs a target: `references = \"table(column)\"`"));
     }

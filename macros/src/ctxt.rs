@@ -22,11 +22,6 @@ impl Ctxt {
         self.errors.borrow_mut().push(error);
     }
 
-    /// Whether any error was recorded.
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.borrow().is_empty()
-    }
-
     /// All recorded errors, combined into one (`None` when there were none).
     pub(crate) fn finish(self) -> Option<syn::Error> {
         let mut errors = self.errors.into_inner().into_iter();

@@ -14,23 +14,22 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let columns: Vec<(&Field<'_>, &str)> = model.columns().collect();
     let keys = model.key_fields();
 
-    let key_types = keys.iter().map(|f| f.ty);
-    let key_type = if keys.len() == 1 { quote!(#(#key_types)*) } else { quote!((#(#key_types,)*)) };
+    let key_type = key_type(model);
     let table = table_fn(model, &krate);
     let read_named = read_fields(model, &krate, |column, _| quote!(#column));
     let read_ordered = read_fields(model, &krate, |_, i| quote!(#i));
     let bind_columns = columns.iter().enumerate().map(|(i, (field, _))| {
         let (name, ty, position) = (field.ident, field.ty, i + 1);
-        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, &self.#name)?;)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::bind(&self.#name, stmt, #position)?;)
     });
     let bind_key = keys.iter().enumerate().map(|(i, field)| {
         let (ty, position) = (field.ty, i + 1);
         let value = if keys.len() == 1 { quote!(key) } else { let n = syn::Index::from(i); quote!(&key.#n) };
-        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, #value)?;)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::bind(#value, stmt, #position)?;)
     });
     let bind_own_key = keys.iter().enumerate().map(|(i, field)| {
         let (name, ty, position) = (field.ident, field.ty, i + 1);
-        quote_spanned!(ty.span()=> #krate::__private::bind::<#ty>(stmt, #position, &self.#name)?;)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::bind(&self.#name, stmt, #position)?;)
     });
     let key_asserts = keys.iter().map(|field| {
         let ty = field.ty;
@@ -94,15 +93,20 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
 
 /// On errors: a `Model` impl that type-checks, so the user sees our errors
 /// and not a cascade of "`Model` is not implemented" from their own code.
-pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
+///
+/// A generic input gets none: the error on its generics is the whole story.
+pub(crate) fn fallback(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let krate = quote!(::stillroom);
+    let krate = model.map_or_else(|| quote!(::stillroom), crate_path);
     let rusqlite = quote!(#krate::__private::rusqlite);
+    let key_type = model.map_or_else(|| quote!(()), key_type);
     quote! {
         const _: () = {
-            impl #impl_generics #krate::Model for #ident #ty_generics #where_clause {
-                type Key = ();
+            impl #krate::Model for #ident {
+                type Key = #key_type;
                 fn table() -> &'static #krate::Table { ::core::unimplemented!() }
                 fn from_row(_: &#rusqlite::Row<'_>) -> #rusqlite::Result<Self> { ::core::unimplemented!() }
                 fn __statements() -> &'static #krate::__private::Statements { ::core::unimplemented!() }
@@ -113,6 +117,13 @@ pub(crate) fn fallback(input: &DeriveInput) -> TokenStream {
             }
         };
     }
+}
+
+/// The key field's type, or a tuple of the key fields' types.
+fn key_type(model: &Model<'_>) -> TokenStream {
+    let keys = model.key_fields();
+    let types = keys.iter().map(|f| f.ty);
+    if keys.len() == 1 { quote!(#(#types)*) } else { quote!((#(#types,)*)) }
 }
 
 fn crate_path(model: &Model<'_>) -> TokenStream {
@@ -163,7 +174,7 @@ fn column_value(field: &Field<'_>, column: &str, krate: &TokenStream) -> TokenSt
     let default = a.default.get().map(|lit| quote!(column.default = ::core::option::Option::Some(::std::string::String::from(#lit));));
     let check = a.check.get().map(|lit| quote!(column.checks.push(::std::string::String::from(#lit));));
     let renamed = a.renamed_from.get().map(|lit| quote!(column.renamed_from = ::core::option::Option::Some(::std::string::String::from(#lit));));
-    let base = quote_spanned!(ty.span()=> #krate::__private::column::<#ty>(#column));
+    let base = quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::column(#column));
     quote!({
         #[allow(unused_mut)]
         let mut column = #base;
@@ -241,9 +252,9 @@ fn read_fields(
                 Some(column) => {
                     let at = index(column, position);
                     position += 1;
-                    quote_spanned!(ty.span()=> #name: #krate::__private::read::<#ty, _>(row, #at)?,)
+                    quote_spanned!(ty.span()=> #name: <#ty as #krate::__private::Field>::read(row, #at)?,)
                 }
-                None => quote_spanned!(ty.span()=> #name: <#ty as ::core::default::Default>::default(),),
+                None => quote_spanned!(ty.span()=> #name: <#ty as #krate::__private::SkipDefault>::skipped(),),
             }
         })
         .collect()
@@ -252,7 +263,7 @@ fn read_fields(
 fn auto_increment(model: &Model<'_>, krate: &TokenStream) -> Option<TokenStream> {
     let field = model.fields.iter().find(|f| f.attrs.autoincrement.is_set())?;
     let (ident, name, ty) = (&model.input.ident, field.ident, field.ty);
-    let set = quote_spanned!(ty.span()=> self.#name = <#ty as ::core::convert::From<i64>>::from(id););
+    let set = quote_spanned!(ty.span()=> self.#name = <#ty as #krate::__private::AutoIncrementKey>::from_rowid(id););
     Some(quote! {
         #[automatically_derived]
         impl #krate::AutoIncrement for #ident {

@@ -26,15 +26,15 @@ fn derive(input: TokenStream2) -> TokenStream2 {
         Err(e) => return e.to_compile_error(),
     };
     let cx = ctxt::Ctxt::default();
-    let expanded = ast::Model::from_syn(&cx, &input).and_then(|model| {
-        valid::check(&cx, &model);
-        (!cx.has_errors()).then(|| expand::expand(&model))
-    });
-    match (cx.finish(), expanded) {
-        (None, Some(tokens)) => tokens,
-        (errors, _) => {
+    let model = ast::Model::from_syn(&cx, &input);
+    if let Some(model) = &model {
+        valid::check(&cx, model);
+    }
+    match (cx.finish(), &model) {
+        (None, Some(model)) => expand::expand(model),
+        (errors, model) => {
             let mut out = errors.map(|e| e.to_compile_error()).unwrap_or_default();
-            out.extend(expand::fallback(&input));
+            out.extend(expand::fallback(&input, model.as_ref()));
             out
         }
     }

@@ -33,8 +33,12 @@ fn no_generics(cx: &Ctxt, model: &Model<'_>) {
     }
 }
 
-/// Every table has a primary key, given one way or the other.
+/// Every table has a primary key, given one way or the other. (Not checked
+/// when an attribute failed to parse: it may have been the key.)
 fn has_primary_key(cx: &Ctxt, model: &Model<'_>) {
+    if model.attrs.failed || model.fields.iter().any(|f| f.attrs.failed) {
+        return;
+    }
     let on_fields = model.fields.iter().filter(|f| f.attrs.primary_key.is_set()).count();
     match (model.attrs.primary_key.path(), on_fields) {
         (None, 0) => cx.error_spanned_by(

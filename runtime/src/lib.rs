@@ -47,13 +47,16 @@ extern crate self as stillroom;
 
 mod connection;
 mod error;
+mod introspect;
 mod model;
 mod registry;
 mod schema;
+mod sql_text;
 mod types;
 
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use error::{Error, Result};
+pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use model::{AutoIncrement, Model};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
 pub use schema::{
@@ -147,37 +150,82 @@ pub mod __private {
 
     use crate::{Column, ColumnType};
 
-    /// The column a field of type `T` gives, before its attributes apply.
-    pub fn column<T: ColumnType>(name: &str) -> Column {
-        let mut column = Column::new(name, T::SQL_TYPE);
-        column.nullable = T::NULLABLE;
-        column.checks.extend(T::CHECK.map(|check| check.render(name)));
-        column
+    /// Everything the derive does with a field's type, behind one trait
+    /// implemented for every `ColumnType`, so an unsupported type gives one
+    /// error (naming `ColumnType`), not one per use.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be stored in a stillroom model column",
+        label = "`{Self}` does not implement `stillroom::ColumnType`",
+        note = "implement `stillroom::ColumnType` (with rusqlite's `ToSql` and `FromSql`) for it, enable the stillroom feature for its crate (`chrono`, `time`, `uuid`, `serde_json`), or mark the field `#[model(skip)]`",
+        note = "`u64`, `usize`, `u128` and `i128` cannot be stored losslessly in SQLite's 64-bit signed INTEGER: use `i64`"
+    )]
+    pub trait Field: Sized {
+        /// The column a field of this type gives, before its attributes apply.
+        fn column(name: &str) -> Column;
+        /// Binds a field's value.
+        fn bind(&self, stmt: &mut rusqlite::Statement<'_>, index: usize) -> rusqlite::Result<()>;
+        /// Reads a field's value from a row.
+        fn read<I: rusqlite::RowIndex>(row: &rusqlite::Row<'_>, index: I) -> rusqlite::Result<Self>;
+        /// Whether the type can hold NULL.
+        const NULLABLE: bool;
     }
 
-    /// Binds a field's value (routed through `ColumnType` so an unsupported
-    /// field type gives one error that names the trait).
-    pub fn bind<T: ColumnType>(
-        stmt: &mut rusqlite::Statement<'_>,
-        index: usize,
-        value: &T,
-    ) -> rusqlite::Result<()> {
-        stmt.raw_bind_parameter(index, value)
-    }
+    impl<T: ColumnType> Field for T {
+        fn column(name: &str) -> Column {
+            let mut column = Column::new(name, T::SQL_TYPE);
+            column.nullable = T::NULLABLE;
+            column.checks.extend(T::CHECK.map(|check| check.render(name)));
+            column
+        }
 
-    /// Reads a field's value from a row.
-    pub fn read<T: ColumnType, I: rusqlite::RowIndex>(
-        row: &rusqlite::Row<'_>,
-        index: I,
-    ) -> rusqlite::Result<T> {
-        row.get(index)
+        fn bind(&self, stmt: &mut rusqlite::Statement<'_>, index: usize) -> rusqlite::Result<()> {
+            stmt.raw_bind_parameter(index, self)
+        }
+
+        fn read<I: rusqlite::RowIndex>(row: &rusqlite::Row<'_>, index: I) -> rusqlite::Result<Self> {
+            row.get(index)
+        }
+
+        const NULLABLE: bool = <T as ColumnType>::NULLABLE;
     }
 
     /// Fails compilation when a key field's type can hold NULL.
-    pub const fn assert_key_not_null<T: ColumnType>() {
-        assert!(
-            !T::NULLABLE,
-            "a primary key field cannot be an `Option`: keys must not be NULL"
-        );
+    pub const fn assert_key_not_null<T: Field>() {
+        assert!(!T::NULLABLE, "a primary key field cannot be an `Option`: keys must not be NULL");
     }
+
+    /// The type of an `autoincrement` key field.
+    #[diagnostic::on_unimplemented(
+        message = "an `autoincrement` key field must be an `i64`, not `{Self}`",
+        label = "use `i64` here",
+        note = "SQLite chooses AUTOINCREMENT keys as 64-bit signed integers"
+    )]
+    pub trait AutoIncrementKey {
+        /// The key from the rowid SQLite chose.
+        fn from_rowid(id: i64) -> Self;
+    }
+
+    impl AutoIncrementKey for i64 {
+        fn from_rowid(id: i64) -> Self {
+            id
+        }
+    }
+
+    /// The type of a `skip` field, filled from `Default` when a row is read.
+    #[diagnostic::on_unimplemented(
+        message = "a `#[model(skip)]` field must implement `Default`, and `{Self}` does not",
+        label = "rows are read with this field set to `Default::default()`",
+        note = "implement or derive `Default` for `{Self}`, or store the field as a column"
+    )]
+    pub trait SkipDefault {
+        /// The value a skipped field gets.
+        fn skipped() -> Self;
+    }
+
+    impl<T: Default> SkipDefault for T {
+        fn skipped() -> Self {
+            T::default()
+        }
+    }
+
 }

@@ -1,0 +1,12 @@
+use stillroom::Model;
+
+#[derive(Model)]
+#[model(foreign_key(slug, season, references = seasons))]
+struct Episode {
+    #[model(primary_key)]
+    id: i64,
+    slug: String,
+    season: i64,
+}
+
+fn main() {}
