@@ -55,6 +55,13 @@ impl Schema {
         Ok(Self { tables: tables.into_iter().map(|(t, _)| t).collect() })
     }
 
+    /// The tables as they are, sorted but not validated: a live database may
+    /// hold what a model set may not (a foreign key to a dropped table).
+    pub(crate) fn from_tables_unchecked(mut tables: Vec<Table>) -> Self {
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        Self { tables }
+    }
+
     /// The tables, sorted by name.
     pub fn tables(&self) -> &[Table] {
         &self.tables

@@ -1,0 +1,253 @@
+//! Just enough of SQLite's tokenizer to read what no pragma reports: the
+//! CHECK constraints and AUTOINCREMENT of a `CREATE TABLE`, and a canonical
+//! spelling of SQL expressions so that equal defaults and checks compare
+//! equal however they were spaced or cased.
+//!
+//! This is lexing (quotes, comments, brackets), not parsing: SQLite's own
+//! parser has already accepted every statement this reads.
+
+/// One token of SQL text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token<'a> {
+    /// A bare word: keyword, unquoted name or number.
+    Word(&'a str),
+    /// A quoted name (`"x"`, `` `x` ``, `[x]`), quotes included.
+    Quoted(&'a str),
+    /// A string or blob literal, quotes included.
+    Literal(&'a str),
+    /// Any other single character: `(`, `)`, `,`, operators.
+    Punct(&'a str),
+}
+
+impl<'a> Token<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Self::Word(s) | Self::Quoted(s) | Self::Literal(s) | Self::Punct(s) => s,
+        }
+    }
+
+    fn is_word(self, word: &str) -> bool {
+        matches!(self, Self::Word(w) if w.eq_ignore_ascii_case(word))
+    }
+
+    fn is(self, punct: &str) -> bool {
+        matches!(self, Self::Punct(p) if p == punct)
+    }
+
+    /// The name this token spells, unquoted (`"a""b"` -> `a"b`).
+    pub(crate) fn name(self) -> String {
+        match self {
+            Self::Quoted(s) if s.starts_with('[') => s[1..s.len() - 1].to_owned(),
+            Self::Quoted(s) => {
+                let q = &s[..1];
+                s[1..s.len() - 1].replace(&format!("{q}{q}"), q)
+            }
+            other => other.text().to_owned(),
+        }
+    }
+}
+
+/// Splits SQL text into tokens, dropping blanks and comments. Unterminated
+/// quotes or comments end the text.
+pub(crate) fn tokenize(sql: &str) -> Vec<Token<'_>> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+        } else if matches!(c, b'\'' | b'"' | b'`') {
+            i = closing_quote(bytes, i);
+            let text = &sql[start..i];
+            out.push(if c == b'\'' { Token::Literal(text) } else { Token::Quoted(text) });
+        } else if c == b'[' {
+            i = sql[i..].find(']').map_or(bytes.len(), |n| i + n + 1);
+            out.push(Token::Quoted(&sql[start..i]));
+        } else if (c == b'x' || c == b'X') && bytes.get(i + 1) == Some(&b'\'') {
+            i = closing_quote(bytes, i + 1);
+            out.push(Token::Literal(&sql[start..i]));
+        } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$' | b'.') || bytes[i] >= 0x80) {
+                i += 1;
+            }
+            out.push(Token::Word(&sql[start..i]));
+        } else {
+            // Keep two-character operators whole so `<=` stays one token.
+            let two = sql.get(i..i + 2).filter(|t| ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"].contains(t));
+            i += two.map_or(1, str::len);
+            out.push(Token::Punct(&sql[start..i]));
+        }
+    }
+    out
+}
+
+/// The index just past the quote that closes the one at `open` (a doubled
+/// quote is an escaped one).
+fn closing_quote(bytes: &[u8], open: usize) -> usize {
+    let q = bytes[open];
+    let mut i = open + 1;
+    while i < bytes.len() {
+        if bytes[i] == q {
+            if bytes.get(i + 1) == Some(&q) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The canonical spelling of an SQL expression: tokens separated by one
+/// space (none inside parentheses or before commas), bare words upper-cased.
+///
+/// Quoted names keep their case; so do string literals.
+pub(crate) fn canonical(sql: &str) -> String {
+    join_tokens(&tokenize(sql))
+}
+
+fn join_tokens(tokens: &[Token<'_>]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<Token<'_>> = None;
+    for &t in tokens {
+        let glue = match prev {
+            None => false,
+            Some(p) => !(p.is("(") || t.is(")") || t.is(",")),
+        };
+        if glue {
+            out.push(' ');
+        }
+        match t {
+            Token::Word(w) => out.push_str(&w.to_ascii_uppercase()),
+            other => out.push_str(other.text()),
+        }
+        prev = Some(t);
+    }
+    out
+}
+
+/// What a `CREATE TABLE` statement says that the pragmas do not.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct TableText {
+    /// CHECK expressions of each column (by column name), canonical.
+    pub(crate) column_checks: Vec<(String, Vec<String>)>,
+    /// Table-level CHECK expressions, canonical.
+    pub(crate) table_checks: Vec<String>,
+    /// Whether the table says AUTOINCREMENT.
+    pub(crate) autoincrement: bool,
+}
+
+/// Reads the CHECKs and AUTOINCREMENT of a `CREATE TABLE` statement.
+pub(crate) fn read_create_table(sql: &str) -> TableText {
+    let tokens = tokenize(sql);
+    let mut out = TableText::default();
+    let Some(open) = tokens.iter().position(|t| t.is("(")) else { return out };
+    // Split the body at top-level commas into column and constraint parts.
+    let mut parts: Vec<&[Token<'_>]> = Vec::new();
+    let (mut depth, mut start) = (0usize, open + 1);
+    for (i, t) in tokens.iter().enumerate().skip(open + 1) {
+        if t.is("(") {
+            depth += 1;
+        } else if t.is(")") && depth == 0 {
+            parts.push(&tokens[start..i]);
+            break;
+        } else if t.is(")") {
+            depth -= 1;
+        } else if t.is(",") && depth == 0 {
+            parts.push(&tokens[start..i]);
+            start = i + 1;
+        }
+    }
+    for part in parts {
+        let Some(first) = part.first() else { continue };
+        let is_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].iter().any(|w| first.is_word(w));
+        let checks = checks_in(part);
+        if is_constraint {
+            out.table_checks.extend(checks);
+        } else {
+            out.autoincrement |= part.iter().any(|t| t.is_word("AUTOINCREMENT"));
+            out.column_checks.push((first.name(), checks));
+        }
+    }
+    out
+}
+
+/// The canonical expressions of every `CHECK (...)` in `part`.
+fn checks_in(part: &[Token<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < part.len() {
+        if part[i].is_word("CHECK") && part.get(i + 1).is_some_and(|t| t.is("(")) {
+            let body_start = i + 2;
+            let mut depth = 1usize;
+            let mut j = body_start;
+            while j < part.len() {
+                if part[j].is("(") {
+                    depth += 1;
+                } else if part[j].is(")") {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            out.push(join_tokens(&part[body_start..j.min(part.len())]));
+            i = j;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether `sql` mentions `name` as a word or quoted name (case-insensitive).
+pub(crate) fn mentions(sql: &str, name: &str) -> bool {
+    tokenize(sql).iter().any(|t| match t {
+        Token::Word(w) => w.split('.').any(|part| part.eq_ignore_ascii_case(name)),
+        Token::Quoted(_) => t.name().eq_ignore_ascii_case(name),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_ignores_spacing_and_keyword_case() {
+        assert_eq!(canonical(r#""done"  in ( 0,1 )"#), r#""done" IN (0, 1)"#);
+        assert_eq!(canonical("x >= 0 and 'It''s' = y"), "X >= 0 AND 'It''s' = Y");
+        assert_eq!(canonical("-- note\n  CURRENT_timestamp /* c */"), "CURRENT_TIMESTAMP");
+    }
+
+    #[test]
+    fn reads_checks_and_autoincrement() {
+        let t = read_create_table(
+            "CREATE TABLE \"t\" (\n \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n \"a,b\" INTEGER CHECK (\"a,b\" IN (0, 1)) CHECK(\"a,b\" >= 0),\n [c] TEXT DEFAULT ')',\n CONSTRAINT x CHECK (\"a,b\" < 5),\n CHECK (c <> 'CHECK (no)')\n) STRICT",
+        );
+        assert!(t.autoincrement);
+        assert_eq!(
+            t.column_checks,
+            vec![
+                ("id".to_owned(), vec![]),
+                ("a,b".to_owned(), vec![r#""a,b" IN (0, 1)"#.to_owned(), r#""a,b" >= 0"#.to_owned()]),
+                ("c".to_owned(), vec![]),
+            ]
+        );
+        assert_eq!(t.table_checks, [r#""a,b" < 5"#, "C <> 'CHECK (no)'"]);
+    }
+
+    #[test]
+    fn mentions_finds_quoted_and_qualified_names() {
+        assert!(mentions("CREATE VIEW v AS SELECT * FROM \"Jobs\"", "jobs"));
+        assert!(mentions("SELECT main.jobs.id FROM x", "jobs"));
+        assert!(!mentions("SELECT 'jobs' FROM jobsx", "jobs"));
+    }
+}
