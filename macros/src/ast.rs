@@ -29,23 +29,28 @@ impl<'a> Model<'a> {
     /// error is in `cx`).
     pub(crate) fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let fields = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => &named.named,
-                Fields::Unnamed(unnamed) => {
-                    cx.error_spanned_by(unnamed, "`Model` needs a struct with named fields; each field is a column and its name is the column's name");
-                    return None;
+            Data::Struct(data) => {
+                match &data.fields {
+                    Fields::Named(named) => &named.named,
+                    Fields::Unnamed(unnamed) => {
+                        cx.error_spanned_by(unnamed, "`Model` needs a struct with named fields; each field is a column and its name is the column's name");
+                        return None;
+                    }
+                    Fields::Unit => {
+                        cx.error_spanned_by(&input.ident, "`Model` needs a struct with named fields; a unit struct has no columns");
+                        return None;
+                    }
                 }
-                Fields::Unit => {
-                    cx.error_spanned_by(&input.ident, "`Model` needs a struct with named fields; a unit struct has no columns");
-                    return None;
-                }
-            },
+            }
             Data::Enum(data) => {
                 cx.error_spanned_by(data.enum_token, "`Model` can only be derived for structs; to store an enum in a column, implement `stillroom::ColumnType` for it");
                 return None;
             }
             Data::Union(data) => {
-                cx.error_spanned_by(data.union_token, "`Model` can only be derived for structs, not unions");
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`Model` can only be derived for structs, not unions",
+                );
                 return None;
             }
         };
@@ -63,20 +68,34 @@ impl<'a> Model<'a> {
                     Some(lit) => lit.value(),
                     None => ident.unraw().to_string(),
                 });
-                Some(Field { ident, ty: &field.ty, attrs, column })
+                Some(Field {
+                    ident,
+                    ty: &field.ty,
+                    attrs,
+                    column,
+                })
             })
             .collect();
-        Some(Self { input, attrs, table, fields })
+        Some(Self {
+            input,
+            attrs,
+            table,
+            fields,
+        })
     }
 
     /// The fields stored as columns, in declaration order.
     pub(crate) fn columns(&self) -> impl Iterator<Item = (&Field<'a>, &str)> {
-        self.fields.iter().filter_map(|f| f.column.as_deref().map(|c| (f, c)))
+        self.fields
+            .iter()
+            .filter_map(|f| f.column.as_deref().map(|c| (f, c)))
     }
 
     /// The stored field named `ident`.
     pub(crate) fn column_field(&self, ident: &Ident) -> Option<&Field<'a>> {
-        self.fields.iter().find(|f| f.ident == ident && f.column.is_some())
+        self.fields
+            .iter()
+            .find(|f| f.ident == ident && f.column.is_some())
     }
 
     /// The primary key's fields in key order: the struct's
@@ -84,7 +103,11 @@ impl<'a> Model<'a> {
     pub(crate) fn key_fields(&self) -> Vec<&Field<'a>> {
         match self.attrs.primary_key.get() {
             Some(idents) => idents.iter().filter_map(|i| self.column_field(i)).collect(),
-            None => self.fields.iter().filter(|f| f.attrs.primary_key.is_set() && f.column.is_some()).collect(),
+            None => self
+                .fields
+                .iter()
+                .filter(|f| f.attrs.primary_key.is_set() && f.column.is_some())
+                .collect(),
         }
     }
 

@@ -45,6 +45,10 @@ impl<T> Attr<T> {
 
 /// A foreign key action, checked at parse time.
 #[derive(Clone, Copy)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants mirror SQL's names, NO ACTION included"
+)]
 pub(crate) enum Action {
     NoAction,
     Restrict,
@@ -165,10 +169,12 @@ impl StructAttrs {
                     out.table.set(cx, path, lit);
                 } else if path.is_ident("strict") {
                     // #[model(strict = false)]
-                    let lit: LitBool = meta
-                        .value()?
-                        .parse()
-                        .map_err(|e| syn::Error::new(e.span(), "`strict` expects `true` or `false`, e.g. `strict = false`"))?;
+                    let lit: LitBool = meta.value()?.parse().map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            "`strict` expects `true` or `false`, e.g. `strict = false`",
+                        )
+                    })?;
                     out.strict.set(cx, path, lit.value);
                 } else if path.is_ident("renamed_from") {
                     // #[model(renamed_from = "old_table")]
@@ -191,7 +197,10 @@ impl StructAttrs {
                 } else if path.is_ident("crate") {
                     // #[model(crate = my_reexport::stillroom)]
                     let value: Path = meta.value()?.parse().map_err(|e| {
-                        syn::Error::new(e.span(), "`crate` expects a path, e.g. `crate = my_reexport::stillroom`")
+                        syn::Error::new(
+                            e.span(),
+                            "`crate` expects a path, e.g. `crate = my_reexport::stillroom`",
+                        )
                     })?;
                     out.crate_path.set(cx, path, value);
                 } else {
@@ -231,7 +240,8 @@ impl FieldAttrs {
                 let path = &meta.path;
                 let flag = |attr: &mut Attr<()>, name: &str| -> syn::Result<()> {
                     if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                        return Err(meta.error(format!("`{name}` takes no value; write `#[model({name})]`")));
+                        return Err(meta
+                            .error(format!("`{name}` takes no value; write `#[model({name})]`")));
                     }
                     attr.set(cx, path, ());
                     Ok(())
@@ -292,17 +302,21 @@ impl FieldAttrs {
     }
 }
 
-const STRUCT_ATTRS: &str =
-    "`table`, `strict`, `renamed_from`, `primary_key(..)`, `index(..)`, `unique(..)`, `foreign_key(..)`, `check`, `crate`";
+const STRUCT_ATTRS: &str = "`table`, `strict`, `renamed_from`, `primary_key(..)`, `index(..)`, `unique(..)`, `foreign_key(..)`, `check`, `crate`";
 const FIELD_ATTRS: &str = "`primary_key`, `autoincrement`, `column`, `sql_type`, `unique`, `index`, `default`, `check`, `references`, `on_delete`, `on_update`, `renamed_from`, `skip`";
 
 fn unknown(meta: &ParseNestedMeta<'_>, known: &str) -> syn::Error {
     let name = meta.path.to_token_stream().to_string().replace(' ', "");
-    meta.error(format!("unknown model attribute `{name}`; expected one of {known}"))
+    meta.error(format!(
+        "unknown model attribute `{name}`; expected one of {known}"
+    ))
 }
 
 fn expected(meta: &ParseNestedMeta<'_>, name: &str, what: &str) -> syn::Error {
-    meta.error(format!("`{name}` expects {what}, e.g. `{name} = {}`", example(name)))
+    meta.error(format!(
+        "`{name}` expects {what}, e.g. `{name} = {}`",
+        example(name)
+    ))
 }
 
 fn example(name: &str) -> &'static str {
@@ -320,29 +334,50 @@ fn example(name: &str) -> &'static str {
 /// `name = "string"`, with a wrong value type named in the error.
 fn string_value(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<LitStr> {
     let value = meta.value().map_err(|_| expected(meta, name, "a string"))?;
-    value.parse::<LitStr>().map_err(|e| syn::Error::new(e.span(), format!("`{name}` expects a string, e.g. `{name} = {}`", example(name))))
+    value.parse::<LitStr>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!(
+                "`{name}` expects a string, e.g. `{name} = {}`",
+                example(name)
+            ),
+        )
+    })
 }
 
 /// `name = "identifier"`: a non-empty SQL name.
 fn name_value(meta: &ParseNestedMeta<'_>, name: &str) -> syn::Result<LitStr> {
     let lit = string_value(meta, name)?;
     if lit.value().trim().is_empty() {
-        return Err(syn::Error::new(lit.span(), format!("`{name}` must not be empty")));
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("`{name}` must not be empty"),
+        ));
     }
     Ok(lit)
 }
 
 /// `name = "sql"`, checked by `check`.
-fn sql_value(meta: &ParseNestedMeta<'_>, name: &str, check: fn(&str) -> Result<(), String>) -> syn::Result<LitStr> {
+fn sql_value(
+    meta: &ParseNestedMeta<'_>,
+    name: &str,
+    check: fn(&str) -> Result<(), String>,
+) -> syn::Result<LitStr> {
     let lit = string_value(meta, name)?;
-    check(&lit.value()).map_err(|msg| syn::Error::new(lit.span(), format!("malformed `{name}`: {msg}")))?;
+    check(&lit.value())
+        .map_err(|msg| syn::Error::new(lit.span(), format!("malformed `{name}`: {msg}")))?;
     Ok(lit)
 }
 
 fn reference(meta: &ParseNestedMeta<'_>) -> syn::Result<Reference> {
     let lit = string_value(meta, "references")?;
-    let (table, columns) = sql::parse_references(&lit.value()).map_err(|msg| syn::Error::new(lit.span(), msg))?;
-    Ok(Reference { table, columns, lit })
+    let (table, columns) =
+        sql::parse_references(&lit.value()).map_err(|msg| syn::Error::new(lit.span(), msg))?;
+    Ok(Reference {
+        table,
+        columns,
+        lit,
+    })
 }
 
 /// `word(a, b, ...)` where each item is a field name; `extra` takes other
@@ -353,12 +388,17 @@ fn field_list(
     mut extra: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<bool>,
 ) -> syn::Result<Vec<Ident>> {
     if !meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format!("`{word}` on the struct lists fields: `{word}(field_a, field_b)`")));
+        return Err(meta.error(format!(
+            "`{word}` on the struct lists fields: `{word}(field_a, field_b)`"
+        )));
     }
     let group: proc_macro2::Group = meta.input.fork().parse()?;
     if group.stream().is_empty() {
         meta.input.parse::<proc_macro2::Group>()?;
-        return Err(syn::Error::new(group.span(), format!("`{word}(...)` needs at least one field")));
+        return Err(syn::Error::new(
+            group.span(),
+            format!("`{word}(...)` needs at least one field"),
+        ));
     }
     let mut fields = Vec::new();
     meta.parse_nested_meta(|inner| {
@@ -374,7 +414,10 @@ fn field_list(
         }
     })?;
     if fields.is_empty() {
-        return Err(syn::Error::new(group.span(), format!("`{word}(...)` needs at least one field")));
+        return Err(syn::Error::new(
+            group.span(),
+            format!("`{word}(...)` needs at least one field"),
+        ));
     }
     Ok(fields)
 }
@@ -391,7 +434,11 @@ fn index_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<IndexSpec> {
         Ok(true)
     })?;
     let name = name.value.map(|(_, lit)| lit);
-    Ok(IndexSpec { unique, fields, name })
+    Ok(IndexSpec {
+        unique,
+        fields,
+        name,
+    })
 }
 
 fn foreign_key_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<ForeignKeySpec> {
@@ -402,18 +449,33 @@ fn foreign_key_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Foreig
         if inner.path.is_ident("references") {
             references.set(cx, &inner.path, reference(inner)?);
         } else if inner.path.is_ident("on_delete") {
-            on_delete.set(cx, &inner.path, Action::parse(&string_value(inner, "on_delete")?)?);
+            on_delete.set(
+                cx,
+                &inner.path,
+                Action::parse(&string_value(inner, "on_delete")?)?,
+            );
         } else if inner.path.is_ident("on_update") {
-            on_update.set(cx, &inner.path, Action::parse(&string_value(inner, "on_update")?)?);
+            on_update.set(
+                cx,
+                &inner.path,
+                Action::parse(&string_value(inner, "on_update")?)?,
+            );
         } else {
             return Ok(false);
         }
         Ok(true)
     })?;
     if !references.is_set() {
-        return Err(meta.error("`foreign_key(...)` needs a target: `references = \"table(column)\"`"));
+        return Err(
+            meta.error("`foreign_key(...)` needs a target: `references = \"table(column)\"`")
+        );
     }
-    Ok(ForeignKeySpec { fields, references, on_delete, on_update })
+    Ok(ForeignKeySpec {
+        fields,
+        references,
+        on_delete,
+        on_update,
+    })
 }
 
 #[cfg(test)]
@@ -447,8 +509,14 @@ mod tests {
 
     #[test]
     fn repeated_attribute_is_an_error_even_across_attributes() {
-        let (_, err) = field_attrs(vec![parse_quote!(#[model(index)]), parse_quote!(#[model(index)])]);
-        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some("duplicate model attribute `index`"));
+        let (_, err) = field_attrs(vec![
+            parse_quote!(#[model(index)]),
+            parse_quote!(#[model(index)]),
+        ]);
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("duplicate model attribute `index`")
+        );
     }
 
     #[test]
@@ -474,7 +542,10 @@ mod tests {
         assert_eq!(s.strict.get(), Some(&false));
         assert_eq!(s.primary_key.get().map(Vec::len), Some(2));
         assert_eq!(s.indexes.len(), 2);
-        assert_eq!(s.indexes[0].name.as_ref().map(LitStr::value).as_deref(), Some("ix_ab"));
+        assert_eq!(
+            s.indexes[0].name.as_ref().map(LitStr::value).as_deref(),
+            Some("ix_ab")
+        );
         assert!(s.indexes[1].unique);
         assert_eq!(s.foreign_keys[0].fields.len(), 2);
         assert_eq!(s.checks.len(), 1);
@@ -483,7 +554,10 @@ mod tests {
     #[test]
     fn foreign_key_needs_a_target() {
         let cx = Ctxt::default();
-        StructAttrs::parse(&cx, &[parse_quote!(#[model(foreign_key(a, on_delete = "cascade"))])]);
+        StructAttrs::parse(
+            &cx,
+            &[parse_quote!(#[model(foreign_key(a, on_delete = "cascade"))])],
+        );
         let msg = cx.finish().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("needs a target"), "{msg}");
     }

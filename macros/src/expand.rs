@@ -2,8 +2,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned as _;
 use syn::DeriveInput;
+use syn::spanned::Spanned as _;
 
 use crate::ast::{Field, Model};
 use crate::attr::Action;
@@ -123,7 +123,11 @@ pub(crate) fn fallback(input: &DeriveInput, model: Option<&Model<'_>>) -> TokenS
 fn key_type(model: &Model<'_>) -> TokenStream {
     let keys = model.key_fields();
     let types = keys.iter().map(|f| f.ty);
-    if keys.len() == 1 { quote!(#(#types)*) } else { quote!((#(#types,)*)) }
+    if keys.len() == 1 {
+        quote!(#(#types)*)
+    } else {
+        quote!((#(#types,)*))
+    }
 }
 
 fn crate_path(model: &Model<'_>) -> TokenStream {
@@ -139,8 +143,13 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
     let name = &model.table;
     let strict = model.strict();
     let renamed_from = option_string(model.attrs.renamed_from.get().map(syn::LitStr::value));
-    let columns = model.columns().map(|(field, column)| column_value(field, column, krate));
-    let key_columns = model.key_fields().into_iter().filter_map(|f| f.column.clone());
+    let columns = model
+        .columns()
+        .map(|(field, column)| column_value(field, column, krate));
+    let key_columns = model
+        .key_fields()
+        .into_iter()
+        .filter_map(|f| f.column.clone());
     let autoincrement = model.fields.iter().any(|f| f.attrs.autoincrement.is_set());
     let indexes = indexes(model, krate);
     let foreign_keys = foreign_keys(model, krate);
@@ -170,9 +179,15 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
 fn column_value(field: &Field<'_>, column: &str, krate: &TokenStream) -> TokenStream {
     let ty = field.ty;
     let a = &field.attrs;
-    let sql_type = a.sql_type.get().map(|lit| quote!(column.sql_type = #krate::SqlType::parse(#lit);));
+    let sql_type = a
+        .sql_type
+        .get()
+        .map(|lit| quote!(column.sql_type = #krate::SqlType::parse(#lit);));
     let default = a.default.get().map(|lit| quote!(column.default = ::core::option::Option::Some(::std::string::String::from(#lit));));
-    let check = a.check.get().map(|lit| quote!(column.checks.push(::std::string::String::from(#lit));));
+    let check = a
+        .check
+        .get()
+        .map(|lit| quote!(column.checks.push(::std::string::String::from(#lit));));
     let renamed = a.renamed_from.get().map(|lit| quote!(column.renamed_from = ::core::option::Option::Some(::std::string::String::from(#lit));));
     let base = quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::column(#column));
     quote!({
@@ -199,18 +214,34 @@ fn indexes(model: &Model<'_>, krate: &TokenStream) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (field, column) in model.columns() {
         if field.attrs.index.is_set() || field.attrs.unique.is_set() {
-            out.push(index(vec![column.to_owned()], field.attrs.unique.is_set(), None));
+            out.push(index(
+                vec![column.to_owned()],
+                field.attrs.unique.is_set(),
+                None,
+            ));
         }
     }
     for spec in &model.attrs.indexes {
-        let columns = spec.fields.iter().filter_map(|i| model.column_field(i)?.column.clone()).collect();
-        out.push(index(columns, spec.unique, spec.name.as_ref().map(syn::LitStr::value)));
+        let columns = spec
+            .fields
+            .iter()
+            .filter_map(|i| model.column_field(i)?.column.clone())
+            .collect();
+        out.push(index(
+            columns,
+            spec.unique,
+            spec.name.as_ref().map(syn::LitStr::value),
+        ));
     }
     out
 }
 
 fn foreign_keys(model: &Model<'_>, krate: &TokenStream) -> Vec<TokenStream> {
-    let fk = |columns: Vec<String>, table: &str, targets: &[String], on_delete: Option<&Action>, on_update: Option<&Action>| {
+    let fk = |columns: Vec<String>,
+              table: &str,
+              targets: &[String],
+              on_delete: Option<&Action>,
+              on_update: Option<&Action>| {
         let on_delete = on_delete.copied().unwrap_or(Action::NoAction).variant();
         let on_update = on_update.copied().unwrap_or(Action::NoAction).variant();
         quote!(#krate::ForeignKey {
@@ -224,13 +255,31 @@ fn foreign_keys(model: &Model<'_>, krate: &TokenStream) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for (field, column) in model.columns() {
         if let Some(r) = field.attrs.references.get() {
-            out.push(fk(vec![column.to_owned()], &r.table, &r.columns, field.attrs.on_delete.get(), field.attrs.on_update.get()));
+            out.push(fk(
+                vec![column.to_owned()],
+                &r.table,
+                &r.columns,
+                field.attrs.on_delete.get(),
+                field.attrs.on_update.get(),
+            ));
         }
     }
     for spec in &model.attrs.foreign_keys {
-        let Some(r) = spec.references.get() else { continue };
-        let columns = spec.fields.iter().filter_map(|i| model.column_field(i)?.column.clone()).collect();
-        out.push(fk(columns, &r.table, &r.columns, spec.on_delete.get(), spec.on_update.get()));
+        let Some(r) = spec.references.get() else {
+            continue;
+        };
+        let columns = spec
+            .fields
+            .iter()
+            .filter_map(|i| model.column_field(i)?.column.clone())
+            .collect();
+        out.push(fk(
+            columns,
+            &r.table,
+            &r.columns,
+            spec.on_delete.get(),
+            spec.on_update.get(),
+        ));
     }
     out
 }
@@ -261,7 +310,10 @@ fn read_fields(
 }
 
 fn auto_increment(model: &Model<'_>, krate: &TokenStream) -> Option<TokenStream> {
-    let field = model.fields.iter().find(|f| f.attrs.autoincrement.is_set())?;
+    let field = model
+        .fields
+        .iter()
+        .find(|f| f.attrs.autoincrement.is_set())?;
     let (ident, name, ty) = (&model.input.ident, field.ident, field.ty);
     let set = quote_spanned!(ty.span()=> self.#name = <#ty as #krate::__private::AutoIncrementKey>::from_rowid(id););
     Some(quote! {
@@ -278,4 +330,3 @@ fn option_string(value: Option<String>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     }
 }
-

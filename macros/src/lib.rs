@@ -87,10 +87,24 @@ mod tests {
             }
         });
         assert_eq!(errs.len(), 4, "{errs:#?}");
-        assert!(errs[0].starts_with("unknown model attribute `primry_key`"), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("is not an SQL literal")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("a model needs a primary key")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("`u64` cannot be a column type")), "{errs:#?}");
+        assert!(
+            errs[0].starts_with("unknown model attribute `primry_key`"),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.contains("is not an SQL literal")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("a model needs a primary key")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("`u64` cannot be a column type")),
+            "{errs:#?}"
+        );
     }
 
     #[test]
@@ -117,9 +131,23 @@ mod tests {
             #[model(primary_key(a, a), index(b, nope), unique(name = "uq"))]
             struct T { a: i64, #[model(skip)] b: i64 }
         });
-        assert!(errs.iter().any(|e| e.contains("field `a` is listed twice")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("names `b`: a skipped field")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("names `nope`: no such field")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.contains("needs at least one field")), "{errs:#?}");
+        assert!(
+            errs.iter().any(|e| e.contains("field `a` is listed twice")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("names `b`: a skipped field")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("names `nope`: no such field")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.contains("needs at least one field")),
+            "{errs:#?}"
+        );
     }
 }

@@ -31,7 +31,9 @@ pub(crate) fn check_default(text: &str) -> Result<(), String> {
     if t.starts_with('(') {
         let end = scan(t)?;
         return match end {
-            Scan { closes_at: Some(i), .. } if i == t.len() - 1 => Ok(()),
+            Scan {
+                closes_at: Some(i), ..
+            } if i == t.len() - 1 => Ok(()),
             _ => Err(format!(
                 "`default = \"{t}\"` has text after its closing parenthesis; wrap the whole expression: `({t})`"
             )),
@@ -39,7 +41,14 @@ pub(crate) fn check_default(text: &str) -> Result<(), String> {
     }
     scan(t)?;
     let upper = t.to_ascii_uppercase();
-    let keyword = ["NULL", "TRUE", "FALSE", "CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"];
+    let keyword = [
+        "NULL",
+        "TRUE",
+        "FALSE",
+        "CURRENT_TIME",
+        "CURRENT_DATE",
+        "CURRENT_TIMESTAMP",
+    ];
     if keyword.contains(&upper.as_str()) || is_number(t) || is_string(t) || is_blob(t) {
         return Ok(());
     }
@@ -61,7 +70,9 @@ pub(crate) fn check_expression(text: &str) -> Result<(), String> {
 /// Parses a foreign key target `table(column, ...)`.
 pub(crate) fn parse_references(text: &str) -> Result<(String, Vec<String>), String> {
     let malformed = || {
-        format!("malformed foreign key target `{text}`; expected `table(column)` or `table(column, column)`, e.g. `references = \"jobs(id)\"`")
+        format!(
+            "malformed foreign key target `{text}`; expected `table(column)` or `table(column, column)`, e.g. `references = \"jobs(id)\"`"
+        )
     };
     let t = text.trim();
     let (table, rest) = t.split_once('(').ok_or_else(malformed)?;
@@ -94,7 +105,9 @@ fn scan(text: &str) -> Result<Scan, String> {
                 i += 1;
                 loop {
                     match bytes.get(i) {
-                        None => return Err(format!("unterminated quote `{}` in `{text}`", q as char)),
+                        None => {
+                            return Err(format!("unterminated quote `{}` in `{text}`", q as char));
+                        }
                         Some(&b) if b == q && bytes.get(i + 1) == Some(&q) => i += 2,
                         Some(&b) if b == q => break,
                         Some(_) => i += 1,
@@ -107,14 +120,20 @@ fn scan(text: &str) -> Result<Scan, String> {
             },
             b'(' => depth += 1,
             b')' => {
-                depth = depth.checked_sub(1).ok_or_else(|| format!("unbalanced `)` in `{text}`"))?;
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| format!("unbalanced `)` in `{text}`"))?;
                 if depth == 0 && closes_at.is_none() && bytes[0] == b'(' {
                     closes_at = Some(i);
                 }
             }
             b';' => return Err(format!("`;` in `{text}` would end the statement")),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => return Err(format!("comment `--` in `{text}`")),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => return Err(format!("comment `/*` in `{text}`")),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                return Err(format!("comment `--` in `{text}`"));
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                return Err(format!("comment `/*` in `{text}`"));
+            }
             _ => {}
         }
         i += 1;
@@ -147,11 +166,16 @@ fn is_number(t: &str) -> bool {
 
 /// A single string literal and nothing else.
 fn is_string(t: &str) -> bool {
-    t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') && !t[1..t.len() - 1].replace("''", "").contains('\'')
+    t.len() >= 2
+        && t.starts_with('\'')
+        && t.ends_with('\'')
+        && !t[1..t.len() - 1].replace("''", "").contains('\'')
 }
 
 fn is_blob(t: &str) -> bool {
-    let Some(body) = t.strip_prefix(['x', 'X']) else { return false };
+    let Some(body) = t.strip_prefix(['x', 'X']) else {
+        return false;
+    };
     is_string(body) && {
         let hex = &body[1..body.len() - 1];
         hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit())
@@ -173,8 +197,20 @@ mod tests {
     #[test]
     fn accepts_sqlite_default_forms() {
         for ok in [
-            "'queued'", "0", "-1", "+2.5", "1e10", "0x1F", "NULL", "true", "CURRENT_TIMESTAMP",
-            "'it''s'", "X'00FF'", "(lower('A'))", "(strftime('%s', 'now'))", "  0  ",
+            "'queued'",
+            "0",
+            "-1",
+            "+2.5",
+            "1e10",
+            "0x1F",
+            "NULL",
+            "true",
+            "CURRENT_TIMESTAMP",
+            "'it''s'",
+            "X'00FF'",
+            "(lower('A'))",
+            "(strftime('%s', 'now'))",
+            "  0  ",
         ] {
             assert_eq!(check_default(ok), Ok(()), "{ok}");
         }
@@ -183,8 +219,19 @@ mod tests {
     #[test]
     fn rejects_malformed_defaults() {
         for bad in [
-            "", "'open", "lower('x')", "queued", "1 + 1", "(1) + 1", "((1)", "'a' 'b'", "X'0'",
-            "(1); DROP TABLE x", "1.2.3", "1e", "(1 -- x)",
+            "",
+            "'open",
+            "lower('x')",
+            "queued",
+            "1 + 1",
+            "(1) + 1",
+            "((1)",
+            "'a' 'b'",
+            "X'0'",
+            "(1); DROP TABLE x",
+            "1.2.3",
+            "1e",
+            "(1 -- x)",
         ] {
             assert!(check_default(bad).is_err(), "{bad}");
         }
@@ -192,9 +239,23 @@ mod tests {
 
     #[test]
     fn parses_references() {
-        assert_eq!(parse_references("jobs(id)"), Ok(("jobs".into(), vec!["id".into()])));
-        assert_eq!(parse_references(" t ( a , b ) "), Ok(("t".into(), vec!["a".into(), "b".into()])));
-        for bad in ["jobs", "jobs.id", "jobs()", "(id)", "jobs(id", "jobs(a,,b)", "jobs(id);"] {
+        assert_eq!(
+            parse_references("jobs(id)"),
+            Ok(("jobs".into(), vec!["id".into()]))
+        );
+        assert_eq!(
+            parse_references(" t ( a , b ) "),
+            Ok(("t".into(), vec!["a".into(), "b".into()]))
+        );
+        for bad in [
+            "jobs",
+            "jobs.id",
+            "jobs()",
+            "(id)",
+            "jobs(id",
+            "jobs(a,,b)",
+            "jobs(id);",
+        ] {
             assert!(parse_references(bad).is_err(), "{bad}");
         }
     }

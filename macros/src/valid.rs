@@ -39,7 +39,11 @@ fn has_primary_key(cx: &Ctxt, model: &Model<'_>) {
     if model.attrs.failed || model.fields.iter().any(|f| f.attrs.failed) {
         return;
     }
-    let on_fields = model.fields.iter().filter(|f| f.attrs.primary_key.is_set()).count();
+    let on_fields = model
+        .fields
+        .iter()
+        .filter(|f| f.attrs.primary_key.is_set())
+        .count();
     match (model.attrs.primary_key.path(), on_fields) {
         (None, 0) => cx.error_spanned_by(
             &model.input.ident,
@@ -62,14 +66,31 @@ fn struct_lists_name_columns(cx: &Ctxt, model: &Model<'_>) {
         .get()
         .into_iter()
         .map(|fields| ("primary_key", fields))
-        .chain(attrs.indexes.iter().map(|i| (if i.unique { "unique" } else { "index" }, &i.fields)))
-        .chain(attrs.foreign_keys.iter().map(|f| ("foreign_key", &f.fields)));
+        .chain(
+            attrs
+                .indexes
+                .iter()
+                .map(|i| (if i.unique { "unique" } else { "index" }, &i.fields)),
+        )
+        .chain(
+            attrs
+                .foreign_keys
+                .iter()
+                .map(|f| ("foreign_key", &f.fields)),
+        );
     for (word, idents) in lists {
         for (i, ident) in idents.iter().enumerate() {
             if idents[..i].contains(ident) {
-                cx.error_spanned_by(ident, format!("field `{ident}` is listed twice in `{word}(...)`"));
+                cx.error_spanned_by(
+                    ident,
+                    format!("field `{ident}` is listed twice in `{word}(...)`"),
+                );
             } else if model.column_field(ident).is_none() {
-                let why = if model.fields.iter().any(|f| f.ident == ident) { "a skipped field" } else { "no such field" };
+                let why = if model.fields.iter().any(|f| f.ident == ident) {
+                    "a skipped field"
+                } else {
+                    "no such field"
+                };
                 cx.error_spanned_by(ident, format!("`{word}(...)` names `{ident}`: {why}; list fields that are stored as columns"));
             }
         }
@@ -81,13 +102,25 @@ fn skip_stands_alone(cx: &Ctxt, model: &Model<'_>) {
     for field in model.fields.iter().filter(|f| f.attrs.skip.is_set()) {
         let a = &field.attrs;
         let others = [
-            a.primary_key.path(), a.autoincrement.path(), a.column.path(), a.sql_type.path(), a.unique.path(),
-            a.index.path(), a.default.path(), a.references.path(), a.on_delete.path(), a.on_update.path(),
-            a.renamed_from.path(), a.check.path(),
+            a.primary_key.path(),
+            a.autoincrement.path(),
+            a.column.path(),
+            a.sql_type.path(),
+            a.unique.path(),
+            a.index.path(),
+            a.default.path(),
+            a.references.path(),
+            a.on_delete.path(),
+            a.on_update.path(),
+            a.renamed_from.path(),
+            a.check.path(),
         ];
         for path in others.into_iter().flatten() {
             let name = path.to_token_stream();
-            cx.error_spanned_by(path, format!("`{name}` cannot be used on a `skip` field, which is not stored"));
+            cx.error_spanned_by(
+                path,
+                format!("`{name}` cannot be used on a `skip` field, which is not stored"),
+            );
         }
     }
 }
@@ -95,7 +128,9 @@ fn skip_stands_alone(cx: &Ctxt, model: &Model<'_>) {
 /// AUTOINCREMENT exists only on a table's single INTEGER PRIMARY KEY.
 fn autoincrement_is_the_only_key(cx: &Ctxt, model: &Model<'_>) {
     for field in &model.fields {
-        let Some(path) = field.attrs.autoincrement.path() else { continue };
+        let Some(path) = field.attrs.autoincrement.path() else {
+            continue;
+        };
         let keys = model.key_fields();
         if !(keys.len() == 1 && keys[0].ident == field.ident) {
             cx.error_spanned_by(path, "`autoincrement` needs the field to be the table's only primary key: `#[model(primary_key, autoincrement)]`");
@@ -106,7 +141,10 @@ fn autoincrement_is_the_only_key(cx: &Ctxt, model: &Model<'_>) {
 /// ON DELETE / ON UPDATE belong to a foreign key.
 fn actions_need_references(cx: &Ctxt, model: &Model<'_>) {
     for field in model.fields.iter().filter(|f| !f.attrs.references.is_set()) {
-        for path in [field.attrs.on_delete.path(), field.attrs.on_update.path()].into_iter().flatten() {
+        for path in [field.attrs.on_delete.path(), field.attrs.on_update.path()]
+            .into_iter()
+            .flatten()
+        {
             let name = path.to_token_stream();
             cx.error_spanned_by(path, format!("`{name}` needs a foreign key on the same field: `references = \"table(column)\"`"));
         }
@@ -119,7 +157,12 @@ fn unique_column_names(cx: &Ctxt, model: &Model<'_>) {
     let mut seen: BTreeMap<String, &syn::Ident> = BTreeMap::new();
     for (field, column) in model.columns() {
         if let Some(first) = seen.insert(column.to_lowercase(), field.ident) {
-            let at = field.attrs.column.get().map(ToTokens::to_token_stream).unwrap_or_else(|| field.ident.to_token_stream());
+            let at = field
+                .attrs
+                .column
+                .get()
+                .map(ToTokens::to_token_stream)
+                .unwrap_or_else(|| field.ident.to_token_stream());
             cx.error_spanned_by(at, format!("column `{column}` is already used by field `{first}`; give one of them `#[model(column = \"...\")]`"));
         }
     }
@@ -129,7 +172,10 @@ fn unique_column_names(cx: &Ctxt, model: &Model<'_>) {
 fn keys_are_not_optional(cx: &Ctxt, model: &Model<'_>) {
     for field in model.key_fields() {
         if option_inner(field.ty).is_some() {
-            cx.error_spanned_by(field.ty, "a primary key field cannot be an `Option`: keys must not be NULL");
+            cx.error_spanned_by(
+                field.ty,
+                "a primary key field cannot be an `Option`: keys must not be NULL",
+            );
         }
     }
 }
@@ -139,10 +185,16 @@ fn integers_fit_sqlite(cx: &Ctxt, model: &Model<'_>) {
     for (field, _) in model.columns() {
         let ty = option_inner(field.ty).unwrap_or(field.ty);
         let Type::Path(path) = ty else { continue };
-        let Some(ident) = path.path.get_ident() else { continue };
+        let Some(ident) = path.path.get_ident() else {
+            continue;
+        };
         let msg = match ident.to_string().as_str() {
-            "u64" | "usize" => "SQLite stores integers as 64-bit signed, so values above i64::MAX would not fit; use `i64` (or `u32` if the values are small)",
-            "u128" | "i128" => "SQLite stores integers as 64-bit signed; use `i64`, or a type of your own stored as TEXT or BLOB",
+            "u64" | "usize" => {
+                "SQLite stores integers as 64-bit signed, so values above i64::MAX would not fit; use `i64` (or `u32` if the values are small)"
+            }
+            "u128" | "i128" => {
+                "SQLite stores integers as 64-bit signed; use `i64`, or a type of your own stored as TEXT or BLOB"
+            }
             "isize" => "the size of `isize` depends on the platform; use `i64`",
             _ => continue,
         };
@@ -156,7 +208,9 @@ fn strict_types(cx: &Ctxt, model: &Model<'_>) {
         return;
     }
     for field in &model.fields {
-        let Some(lit) = field.attrs.sql_type.get() else { continue };
+        let Some(lit) = field.attrs.sql_type.get() else {
+            continue;
+        };
         let value = lit.value().trim().to_ascii_uppercase();
         if !["INTEGER", "INT", "REAL", "TEXT", "BLOB", "ANY"].contains(&value.as_str()) {
             cx.error_spanned_by(lit, format!("`{}` is not a type a STRICT table accepts (INTEGER, INT, REAL, TEXT, BLOB, ANY); use one of those, or declare the table `#[model(strict = false)]`", lit.value()));
@@ -168,7 +222,12 @@ fn strict_types(cx: &Ctxt, model: &Model<'_>) {
 fn table_name_not_reserved(cx: &Ctxt, model: &Model<'_>) {
     let lower = model.table.to_ascii_lowercase();
     if lower.starts_with("sqlite_") || lower.starts_with("stillroom_") {
-        let at = model.attrs.table.get().map(ToTokens::to_token_stream).unwrap_or_else(|| model.input.ident.to_token_stream());
+        let at = model
+            .attrs
+            .table
+            .get()
+            .map(ToTokens::to_token_stream)
+            .unwrap_or_else(|| model.input.ident.to_token_stream());
         cx.error_spanned_by(at, format!("table name `{}` is reserved (`sqlite_` and `stillroom_` prefixes); choose another with `#[model(table = \"...\")]`", model.table));
     }
 }
@@ -184,8 +243,16 @@ fn index_and_unique_not_both(cx: &Ctxt, model: &Model<'_>) {
 
 /// A foreign key pairs each of its columns with one referenced column.
 fn foreign_key_arity(cx: &Ctxt, model: &Model<'_>) {
-    let single = model.fields.iter().filter_map(|f| f.attrs.references.get()).map(|r| (1, r));
-    let multi = model.attrs.foreign_keys.iter().filter_map(|s| Some((s.fields.len(), s.references.get()?)));
+    let single = model
+        .fields
+        .iter()
+        .filter_map(|f| f.attrs.references.get())
+        .map(|r| (1, r));
+    let multi = model
+        .attrs
+        .foreign_keys
+        .iter()
+        .filter_map(|s| Some((s.fields.len(), s.references.get()?)));
     for (count, reference) in single.chain(multi) {
         if reference.columns.len() != count {
             cx.error_spanned_by(

@@ -10,18 +10,8 @@ use crate::schema::SchemaError;
 #[non_exhaustive]
 pub enum Error {
     /// A statement stillroom ran for a model failed.
-    #[error("{operation} on table `{table}` failed: {source}\n  SQL: {sql}")]
-    Query {
-        /// What was being done (`insert`, `get`, `update`, ...).
-        operation: &'static str,
-        /// The model's table.
-        table: String,
-        /// The statement that failed.
-        sql: String,
-        /// SQLite's (or a conversion's) error.
-        #[source]
-        source: rusqlite::Error,
-    },
+    #[error(transparent)]
+    Query(Box<QueryError>),
     /// Any other SQLite error.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
@@ -43,9 +33,41 @@ impl Error {
     /// ```
     pub fn sqlite_error(&self) -> Option<&rusqlite::Error> {
         match self {
-            Self::Query { source, .. } | Self::Sqlite(source) => Some(source),
-            Self::Schema(_) => None,
+            Self::Query(query) => Some(&query.source),
+            Self::Sqlite(source) => Some(source),
+            _ => None,
         }
+    }
+}
+
+/// A statement that failed, with what it was for.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} on table `{table}` failed: {source}\n  SQL: {sql}")]
+pub struct QueryError {
+    /// What was being done (`insert`, `get`, `update`, `introspect`, ...).
+    pub operation: &'static str,
+    /// The table it concerned.
+    pub table: String,
+    /// The statement that failed.
+    pub sql: String,
+    /// SQLite's (or a conversion's) error.
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+impl Error {
+    pub(crate) fn query(
+        operation: &'static str,
+        table: &str,
+        sql: &str,
+        source: rusqlite::Error,
+    ) -> Self {
+        Self::Query(Box::new(QueryError {
+            operation,
+            table: table.to_owned(),
+            sql: sql.to_owned(),
+            source,
+        }))
     }
 }
 

@@ -79,14 +79,27 @@ pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
     )?;
     for (kind, name, table, sql) in objects {
         let object = SchemaObject { name, table, sql };
-        if kind == "view" { live.views.push(object) } else { live.triggers.push(object) }
+        if kind == "view" {
+            live.views.push(object)
+        } else {
+            live.triggers.push(object)
+        }
     }
     Ok(live)
 }
 
-fn read_table(conn: &Connection, name: &str, strict: bool, unsupported: &mut Vec<String>) -> Result<Table> {
+fn read_table(
+    conn: &Connection,
+    name: &str,
+    strict: bool,
+    unsupported: &mut Vec<String>,
+) -> Result<Table> {
     let sql: String = conn
-        .query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [name], |r| r.get(0))
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(|e| context(e, "reading sqlite_schema"))?
         .unwrap_or_default();
@@ -99,7 +112,16 @@ fn read_table(conn: &Connection, name: &str, strict: bool, unsupported: &mut Vec
         conn,
         "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
         [name],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
     )?;
     for (column_name, declared, not_null, default, pk, hidden) in columns {
         if hidden != 0 {
@@ -121,13 +143,20 @@ fn read_table(conn: &Connection, name: &str, strict: bool, unsupported: &mut Vec
         table.columns.push(column);
     }
     key.sort();
-    table.primary_key = PrimaryKey { columns: key.into_iter().map(|(_, c)| c).collect(), autoincrement: text.autoincrement };
+    table.primary_key = PrimaryKey {
+        columns: key.into_iter().map(|(_, c)| c).collect(),
+        autoincrement: text.autoincrement,
+    };
     table.indexes = read_indexes(conn, name, unsupported)?;
     table.foreign_keys = read_foreign_keys(conn, name)?;
     Ok(table)
 }
 
-fn read_indexes(conn: &Connection, table: &str, unsupported: &mut Vec<String>) -> Result<Vec<Index>> {
+fn read_indexes(
+    conn: &Connection,
+    table: &str,
+    unsupported: &mut Vec<String>,
+) -> Result<Vec<Index>> {
     let listed: Vec<(String, bool, String, bool)> = query(
         conn,
         "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)",
@@ -149,7 +178,11 @@ fn read_indexes(conn: &Connection, table: &str, unsupported: &mut Vec<String>) -
             unsupported.push(format!("partial or expression index `{name}` on `{table}`"));
             continue;
         }
-        out.push(Index { name, columns: columns.into_iter().filter_map(|(_, c)| c).collect(), unique });
+        out.push(Index {
+            name,
+            columns: columns.into_iter().filter_map(|(_, c)| c).collect(),
+            unique,
+        });
     }
     out.sort();
     Ok(out)
@@ -161,7 +194,16 @@ fn read_foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> 
         conn,
         "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
         [table],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
     )?;
     let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
     for (id, target, from, to, on_update, on_delete) in rows {
@@ -183,10 +225,16 @@ fn read_foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> 
 
 /// `REFERENCES parent` without columns means the parent's primary key.
 fn resolve_implicit_references(tables: &mut [Table]) {
-    let keys: BTreeMap<String, Vec<String>> =
-        tables.iter().map(|t| (t.name.to_lowercase(), t.primary_key.columns.clone())).collect();
+    let keys: BTreeMap<String, Vec<String>> = tables
+        .iter()
+        .map(|t| (t.name.to_lowercase(), t.primary_key.columns.clone()))
+        .collect();
     for table in tables.iter_mut() {
-        for fk in table.foreign_keys.iter_mut().filter(|fk| fk.references_columns.is_empty()) {
+        for fk in table
+            .foreign_keys
+            .iter_mut()
+            .filter(|fk| fk.references_columns.is_empty())
+        {
             if let Some(key) = keys.get(&fk.references_table.to_lowercase()) {
                 fk.references_columns = key.clone();
             }
@@ -201,10 +249,12 @@ fn query<T, P: rusqlite::Params>(
     params: P,
     map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
-    let run = || -> rusqlite::Result<Vec<T>> { conn.prepare_cached(sql)?.query_map(params, map)?.collect() };
+    let run = || -> rusqlite::Result<Vec<T>> {
+        conn.prepare_cached(sql)?.query_map(params, map)?.collect()
+    };
     run().map_err(|e| context(e, sql))
 }
 
 fn context(source: rusqlite::Error, sql: &str) -> Error {
-    Error::Query { operation: "introspect", table: "sqlite_schema".into(), sql: sql.to_owned(), source }
+    Error::query("introspect", "sqlite_schema", sql, source)
 }

@@ -46,18 +46,22 @@
 extern crate self as stillroom;
 
 mod connection;
+mod diff;
 mod error;
 mod introspect;
 mod model;
+mod ops;
 mod registry;
 mod schema;
 mod sql_text;
 mod types;
 
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
-pub use error::{Error, Result};
+pub use diff::{Diff, DiffOptions, Refused, diff};
+pub use error::{Error, QueryError, Result};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use model::{AutoIncrement, Model};
+pub use ops::{Op, Rebuild};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
 pub use schema::{
     Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
@@ -165,7 +169,8 @@ pub mod __private {
         /// Binds a field's value.
         fn bind(&self, stmt: &mut rusqlite::Statement<'_>, index: usize) -> rusqlite::Result<()>;
         /// Reads a field's value from a row.
-        fn read<I: rusqlite::RowIndex>(row: &rusqlite::Row<'_>, index: I) -> rusqlite::Result<Self>;
+        fn read<I: rusqlite::RowIndex>(row: &rusqlite::Row<'_>, index: I)
+        -> rusqlite::Result<Self>;
         /// Whether the type can hold NULL.
         const NULLABLE: bool;
     }
@@ -174,7 +179,9 @@ pub mod __private {
         fn column(name: &str) -> Column {
             let mut column = Column::new(name, T::SQL_TYPE);
             column.nullable = T::NULLABLE;
-            column.checks.extend(T::CHECK.map(|check| check.render(name)));
+            column
+                .checks
+                .extend(T::CHECK.map(|check| check.render(name)));
             column
         }
 
@@ -182,7 +189,10 @@ pub mod __private {
             stmt.raw_bind_parameter(index, self)
         }
 
-        fn read<I: rusqlite::RowIndex>(row: &rusqlite::Row<'_>, index: I) -> rusqlite::Result<Self> {
+        fn read<I: rusqlite::RowIndex>(
+            row: &rusqlite::Row<'_>,
+            index: I,
+        ) -> rusqlite::Result<Self> {
             row.get(index)
         }
 
@@ -191,7 +201,10 @@ pub mod __private {
 
     /// Fails compilation when a key field's type can hold NULL.
     pub const fn assert_key_not_null<T: Field>() {
-        assert!(!T::NULLABLE, "a primary key field cannot be an `Option`: keys must not be NULL");
+        assert!(
+            !T::NULLABLE,
+            "a primary key field cannot be an `Option`: keys must not be NULL"
+        );
     }
 
     /// The type of an `autoincrement` key field.
@@ -227,5 +240,4 @@ pub mod __private {
             T::default()
         }
     }
-
 }

@@ -181,7 +181,9 @@ pub trait Model: Sized + 'static {
     /// The number of rows matching an SQL condition, with bound parameters.
     fn count_where<P: Params>(conn: &Connection, condition: &str, params: P) -> Result<u64> {
         let sql = format!("{} WHERE {condition}", Self::__statements().count);
-        run::<Self, _>(conn, "count", &sql, |stmt| stmt.query_row(params, read_count))
+        run::<Self, _>(conn, "count", &sql, |stmt| {
+            stmt.query_row(params, read_count)
+        })
     }
 }
 
@@ -219,12 +221,7 @@ fn run<M: Model, T>(
 ) -> Result<T> {
     conn.prepare_cached(sql)
         .and_then(|mut stmt| f(&mut stmt))
-        .map_err(|source| Error::Query {
-            operation,
-            table: M::table().name.clone(),
-            sql: sql.to_owned(),
-            source,
-        })
+        .map_err(|source| Error::query(operation, &M::table().name, sql, source))
 }
 
 /// The CRUD statements of one model, built once from its table.
@@ -276,14 +273,20 @@ impl Statements {
         let upsert_action = if non_key.is_empty() {
             "NOTHING".to_owned()
         } else {
-            format!("UPDATE SET {}", join_map(&non_key, ", ", |&i| format!("{0} = excluded.{0}", cols[i])))
+            format!(
+                "UPDATE SET {}",
+                join_map(&non_key, ", ", |&i| format!("{0} = excluded.{0}", cols[i]))
+            )
         };
         // With no column outside the key, setting the key to itself still
         // reports whether the row exists.
         let set = if non_key.is_empty() { &key } else { &non_key };
         let select = format!("SELECT {col_list} FROM {name}");
         Self {
-            insert: format!("INSERT INTO {name} ({col_list}) VALUES ({})", params.join(", ")),
+            insert: format!(
+                "INSERT INTO {name} ({col_list}) VALUES ({})",
+                params.join(", ")
+            ),
             upsert: format!(
                 "INSERT INTO {name} ({col_list}) VALUES ({}) ON CONFLICT ({}) DO {upsert_action}",
                 params.join(", "),
@@ -329,15 +332,30 @@ mod tests {
         }
         t.primary_key.columns = vec!["job".into(), "id".into()];
         let s = Statements::new(&t);
-        assert_eq!(s.insert, r#"INSERT INTO "tasks" ("note", "id", "job") VALUES (?1, ?2, ?3)"#);
+        assert_eq!(
+            s.insert,
+            r#"INSERT INTO "tasks" ("note", "id", "job") VALUES (?1, ?2, ?3)"#
+        );
         assert_eq!(
             s.upsert,
             r#"INSERT INTO "tasks" ("note", "id", "job") VALUES (?1, ?2, ?3) ON CONFLICT ("job", "id") DO UPDATE SET "note" = excluded."note""#
         );
-        assert_eq!(s.update, r#"UPDATE "tasks" SET "note" = ?1 WHERE "job" = ?3 AND "id" = ?2"#);
-        assert_eq!(s.delete, r#"DELETE FROM "tasks" WHERE "job" = ? AND "id" = ?"#);
-        assert_eq!(s.get, r#"SELECT "note", "id", "job" FROM "tasks" WHERE "job" = ? AND "id" = ?"#);
-        assert_eq!(s.all, r#"SELECT "note", "id", "job" FROM "tasks" ORDER BY "job", "id""#);
+        assert_eq!(
+            s.update,
+            r#"UPDATE "tasks" SET "note" = ?1 WHERE "job" = ?3 AND "id" = ?2"#
+        );
+        assert_eq!(
+            s.delete,
+            r#"DELETE FROM "tasks" WHERE "job" = ? AND "id" = ?"#
+        );
+        assert_eq!(
+            s.get,
+            r#"SELECT "note", "id", "job" FROM "tasks" WHERE "job" = ? AND "id" = ?"#
+        );
+        assert_eq!(
+            s.all,
+            r#"SELECT "note", "id", "job" FROM "tasks" ORDER BY "job", "id""#
+        );
         assert_eq!(s.count, r#"SELECT COUNT(*) FROM "tasks""#);
     }
 
@@ -347,8 +365,15 @@ mod tests {
         t.columns.push(Column::new("name", SqlType::Text));
         t.primary_key.columns = vec!["name".into()];
         let s = Statements::new(&t);
-        assert!(s.upsert.ends_with("ON CONFLICT (\"name\") DO NOTHING"), "{}", s.upsert);
-        assert_eq!(s.update, r#"UPDATE "tags" SET "name" = ?1 WHERE "name" = ?1"#);
+        assert!(
+            s.upsert.ends_with("ON CONFLICT (\"name\") DO NOTHING"),
+            "{}",
+            s.upsert
+        );
+        assert_eq!(
+            s.update,
+            r#"UPDATE "tags" SET "name" = ?1 WHERE "name" = ?1"#
+        );
         assert_eq!(s.single_key_param, Some(1));
     }
 }

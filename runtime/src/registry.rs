@@ -72,7 +72,10 @@ pub struct ModelInfo {
 pub fn registered_models() -> Vec<ModelInfo> {
     let mut models: Vec<ModelInfo> = inventory::iter::<ModelEntry>
         .into_iter()
-        .map(|e| ModelInfo { table: &(e.table)().name, rust_type: e.rust_type })
+        .map(|e| ModelInfo {
+            table: &(e.table)().name,
+            rust_type: e.rust_type,
+        })
         .collect();
     models.sort();
     models
@@ -117,7 +120,8 @@ impl ModelSet {
     /// Adds model `M`.
     #[must_use]
     pub fn with<M: Model>(mut self) -> Self {
-        self.tables.push((M::table().clone(), Some(std::any::type_name::<M>())));
+        self.tables
+            .push((M::table().clone(), Some(std::any::type_name::<M>())));
         self
     }
 

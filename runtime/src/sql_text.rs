@@ -20,6 +20,11 @@ pub(crate) enum Token<'a> {
 }
 
 impl<'a> Token<'a> {
+    /// The token as written.
+    pub(crate) fn source(self) -> &'a str {
+        self.text()
+    }
+
     fn text(self) -> &'a str {
         match self {
             Self::Word(s) | Self::Quoted(s) | Self::Literal(s) | Self::Punct(s) => s,
@@ -61,11 +66,17 @@ pub(crate) fn tokenize(sql: &str) -> Vec<Token<'_>> {
         } else if c == b'-' && bytes.get(i + 1) == Some(&b'-') {
             i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
         } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+            i = sql[i + 2..]
+                .find("*/")
+                .map_or(bytes.len(), |n| i + 2 + n + 2);
         } else if matches!(c, b'\'' | b'"' | b'`') {
             i = closing_quote(bytes, i);
             let text = &sql[start..i];
-            out.push(if c == b'\'' { Token::Literal(text) } else { Token::Quoted(text) });
+            out.push(if c == b'\'' {
+                Token::Literal(text)
+            } else {
+                Token::Quoted(text)
+            });
         } else if c == b'[' {
             i = sql[i..].find(']').map_or(bytes.len(), |n| i + n + 1);
             out.push(Token::Quoted(&sql[start..i]));
@@ -73,13 +84,19 @@ pub(crate) fn tokenize(sql: &str) -> Vec<Token<'_>> {
             i = closing_quote(bytes, i + 1);
             out.push(Token::Literal(&sql[start..i]));
         } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$' | b'.') || bytes[i] >= 0x80) {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || matches!(bytes[i], b'_' | b'$' | b'.')
+                    || bytes[i] >= 0x80)
+            {
                 i += 1;
             }
             out.push(Token::Word(&sql[start..i]));
         } else {
             // Keep two-character operators whole so `<=` stays one token.
-            let two = sql.get(i..i + 2).filter(|t| ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"].contains(t));
+            let two = sql
+                .get(i..i + 2)
+                .filter(|t| ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"].contains(t));
             i += two.map_or(1, str::len);
             out.push(Token::Punct(&sql[start..i]));
         }
@@ -148,7 +165,9 @@ pub(crate) struct TableText {
 pub(crate) fn read_create_table(sql: &str) -> TableText {
     let tokens = tokenize(sql);
     let mut out = TableText::default();
-    let Some(open) = tokens.iter().position(|t| t.is("(")) else { return out };
+    let Some(open) = tokens.iter().position(|t| t.is("(")) else {
+        return out;
+    };
     // Split the body at top-level commas into column and constraint parts.
     let mut parts: Vec<&[Token<'_>]> = Vec::new();
     let (mut depth, mut start) = (0usize, open + 1);
@@ -167,7 +186,9 @@ pub(crate) fn read_create_table(sql: &str) -> TableText {
     }
     for part in parts {
         let Some(first) = part.first() else { continue };
-        let is_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].iter().any(|w| first.is_word(w));
+        let is_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+            .iter()
+            .any(|w| first.is_word(w));
         let checks = checks_in(part);
         if is_constraint {
             out.table_checks.extend(checks);
@@ -223,8 +244,14 @@ mod tests {
     #[test]
     fn canonical_ignores_spacing_and_keyword_case() {
         assert_eq!(canonical(r#""done"  in ( 0,1 )"#), r#""done" IN (0, 1)"#);
-        assert_eq!(canonical("x >= 0 and 'It''s' = y"), "X >= 0 AND 'It''s' = Y");
-        assert_eq!(canonical("-- note\n  CURRENT_timestamp /* c */"), "CURRENT_TIMESTAMP");
+        assert_eq!(
+            canonical("x >= 0 and 'It''s' = y"),
+            "X >= 0 AND 'It''s' = Y"
+        );
+        assert_eq!(
+            canonical("-- note\n  CURRENT_timestamp /* c */"),
+            "CURRENT_TIMESTAMP"
+        );
     }
 
     #[test]
@@ -237,7 +264,10 @@ mod tests {
             t.column_checks,
             vec![
                 ("id".to_owned(), vec![]),
-                ("a,b".to_owned(), vec![r#""a,b" IN (0, 1)"#.to_owned(), r#""a,b" >= 0"#.to_owned()]),
+                (
+                    "a,b".to_owned(),
+                    vec![r#""a,b" IN (0, 1)"#.to_owned(), r#""a,b" >= 0"#.to_owned()]
+                ),
                 ("c".to_owned(), vec![]),
             ]
         );

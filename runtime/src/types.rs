@@ -164,14 +164,20 @@ mod tests {
 
     #[test]
     fn option_keeps_type_and_check_and_allows_null() {
+        const { assert!(<Option<bool> as ColumnType>::NULLABLE) };
+        const { assert!(!<bool as ColumnType>::NULLABLE) };
         assert_eq!(<Option<bool> as ColumnType>::SQL_TYPE, SqlType::Integer);
-        assert!(<Option<bool> as ColumnType>::NULLABLE);
-        assert_eq!(<Option<bool> as ColumnType>::CHECK, Some(ValueCheck::Boolean));
-        assert!(!<bool as ColumnType>::NULLABLE);
+        assert_eq!(
+            <Option<bool> as ColumnType>::CHECK,
+            Some(ValueCheck::Boolean)
+        );
     }
 
     #[test]
     fn one_of_quotes_values() {
-        assert_eq!(ValueCheck::OneOf(&["it's", "b"]).render("s t"), r#""s t" IN ('it''s', 'b')"#);
+        assert_eq!(
+            ValueCheck::OneOf(&["it's", "b"]).render("s t"),
+            r#""s t" IN ('it''s', 'b')"#
+        );
     }
 }

@@ -28,8 +28,6 @@ const ROUNDS: usize = 7;
 type Res = Result<(), Box<dyn std::error::Error>>;
 type Bench = fn(&Connection, &[Job]) -> Res;
 
-
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let jobs: Vec<Job> = (0..ROWS)
         .map(|i| Job {
@@ -47,7 +45,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("select 1,000 rows", select_stillroom, select_by_hand),
     ];
     println!("{ROWS} rows, median of {ROUNDS} rounds, ns per operation");
-    println!("{:<20} {:>12} {:>12}", "operation", "stillroom", "hand-written");
+    println!(
+        "{:<20} {:>12} {:>12}",
+        "operation", "stillroom", "hand-written"
+    );
     for (name, ours, theirs) in cases {
         let prefill = name != "insert";
         let a = median(&jobs, ours, prefill)?;
@@ -104,8 +105,9 @@ fn get_stillroom(conn: &Connection, jobs: &[Job]) -> Res {
 
 fn get_by_hand(conn: &Connection, jobs: &[Job]) -> Res {
     for j in jobs {
-        let mut stmt =
-            conn.prepare_cached("SELECT id, status, progress, downloaded, message FROM jobs WHERE id = ?1")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, status, progress, downloaded, message FROM jobs WHERE id = ?1",
+        )?;
         let found = stmt
             .query_row([&j.id], |r| {
                 Ok(Job {

@@ -57,17 +57,26 @@ fn run() -> stillroom::Result<()> {
         message: None,
     };
     job.insert(&conn)?;
-    let mut event = JobEvent { id: 0, job_id: job.id.clone(), text: "started".into() };
+    let mut event = JobEvent {
+        id: 0,
+        job_id: job.id.clone(),
+        text: "started".into(),
+    };
     event.insert_new(&conn)?;
 
-    let mut job = Job::get(&conn, job.id.as_str())?
-        .ok_or(stillroom::Error::Sqlite(rusqlite::Error::QueryReturnedNoRows))?;
+    let mut job = Job::get(&conn, job.id.as_str())?.ok_or(stillroom::Error::Sqlite(
+        rusqlite::Error::QueryReturnedNoRows,
+    ))?;
     job.progress = 1.0;
     job.status = "completed".into();
     job.update(&conn)?;
 
     let done = Job::count_where(&conn, "status = ?1", ["completed"])?;
-    println!("{path}: {} jobs ({done} completed), {} events", Job::count(&conn)?, JobEvent::count(&conn)?);
+    println!(
+        "{path}: {} jobs ({done} completed), {} events",
+        Job::count(&conn)?,
+        JobEvent::count(&conn)?
+    );
     for job in Job::select(&conn, "1 ORDER BY created_at DESC, id DESC LIMIT 3", [])? {
         println!("  {} {} {:.0}%", job.id, job.status, job.progress * 100.0);
     }
@@ -97,5 +106,9 @@ fn create_missing_tables(conn: &rusqlite::Connection) -> stillroom::Result<()> {
 }
 
 fn now(conn: &rusqlite::Connection) -> stillroom::Result<String> {
-    Ok(conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| r.get(0))?)
+    Ok(
+        conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| {
+            r.get(0)
+        })?,
+    )
 }

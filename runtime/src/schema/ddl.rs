@@ -83,7 +83,10 @@ impl Table {
             })
             .collect();
         if self.primary_key.columns.len() > 1 {
-            parts.push(format!("PRIMARY KEY ({})", ident_list(&self.primary_key.columns)));
+            parts.push(format!(
+                "PRIMARY KEY ({})",
+                ident_list(&self.primary_key.columns)
+            ));
         }
         parts.extend(self.foreign_keys.iter().map(foreign_key_clause));
         parts.extend(self.checks.iter().map(|c| format!("CHECK ({c})")));
@@ -124,7 +127,7 @@ impl Index {
 /// Primary-key columns say `NOT NULL` explicitly: SQLite lets a non-INTEGER
 /// primary key hold NULL otherwise (a long-standing quirk it keeps for
 /// compatibility).
-fn column_definition(column: &Column, primary_key: bool, autoincrement: bool) -> String {
+pub(crate) fn column_definition(column: &Column, primary_key: bool, autoincrement: bool) -> String {
     let mut sql = format!("{} {}", quote_ident(&column.name), column.sql_type.as_sql());
     if !column.nullable {
         sql.push_str(" NOT NULL");
@@ -162,7 +165,7 @@ fn foreign_key_clause(fk: &ForeignKey) -> String {
 
 /// `tables` (sorted by name) reordered so that each table follows the tables
 /// it references; tables in a reference cycle keep name order. Deterministic.
-pub(super) fn dependency_order(tables: &[Table]) -> Vec<&Table> {
+pub(crate) fn dependency_order(tables: &[Table]) -> Vec<&Table> {
     let mut placed: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::with_capacity(tables.len());
     while out.len() < tables.len() {
@@ -217,7 +220,10 @@ mod tests {
         let mut flag = Column::new("fl\"ag", SqlType::Declared("BOOLEAN".into()));
         flag.checks.push("\"fl\"\"ag\" IN (0, 1)".into());
         t.columns.push(flag);
-        t.primary_key = PrimaryKey { columns: vec!["a b".into(), "fl\"ag".into()], autoincrement: false };
+        t.primary_key = PrimaryKey {
+            columns: vec!["a b".into(), "fl\"ag".into()],
+            autoincrement: false,
+        };
         t.foreign_keys.push(ForeignKey {
             columns: vec!["a b".into()],
             references_table: "parent".into(),
@@ -237,8 +243,15 @@ mod tests {
         let mut t = Table::new("events");
         t.columns.push(Column::new("id", SqlType::Integer));
         t.columns.push(Column::new("at", SqlType::Text));
-        t.primary_key = PrimaryKey { columns: vec!["id".into()], autoincrement: true };
-        t.indexes.push(Index { name: "uq_events_at".into(), columns: vec!["at".into()], unique: true });
+        t.primary_key = PrimaryKey {
+            columns: vec!["id".into()],
+            autoincrement: true,
+        };
+        t.indexes.push(Index {
+            name: "uq_events_at".into(),
+            columns: vec!["at".into()],
+            unique: true,
+        });
         assert_eq!(
             t.create_statements(),
             [
@@ -254,11 +267,19 @@ mod tests {
         let mut t = Table::new("select \"weird\" 'name'");
         t.columns.push(Column::new("from", SqlType::Text));
         t.primary_key.columns.push("from".into());
-        t.indexes.push(Index { name: "ix \"q\"".into(), columns: vec!["from".into()], unique: false });
+        t.indexes.push(Index {
+            name: "ix \"q\"".into(),
+            columns: vec!["from".into()],
+            unique: false,
+        });
         for sql in t.create_statements() {
             conn.execute(&sql, [])?;
         }
-        let name: String = conn.query_row("SELECT name FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))?;
+        let name: String = conn.query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
         assert_eq!(name, t.name);
         Ok(())
     }
@@ -277,7 +298,10 @@ mod tests {
             t
         };
         let tables = vec![child, Table::new("m_other"), Table::new("z_parent")];
-        let names: Vec<&str> = dependency_order(&tables).iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = dependency_order(&tables)
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
         assert_eq!(names, ["m_other", "z_parent", "a_child"]);
     }
 }

@@ -9,6 +9,7 @@
 mod ddl;
 mod validate;
 
+pub(crate) use ddl::dependency_order;
 pub use ddl::{quote_ident, quote_literal};
 pub use validate::{Problem, SchemaError};
 
@@ -49,10 +50,14 @@ impl Schema {
 
     /// Like [`Schema::new`], with the Rust type each table came from, so errors
     /// can name the model.
-    pub(crate) fn from_sourced(mut tables: Vec<(Table, Option<&'static str>)>) -> Result<Self, SchemaError> {
+    pub(crate) fn from_sourced(
+        mut tables: Vec<(Table, Option<&'static str>)>,
+    ) -> Result<Self, SchemaError> {
         tables.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.1.cmp(&b.1)));
         validate::check_schema(&tables)?;
-        Ok(Self { tables: tables.into_iter().map(|(t, _)| t).collect() })
+        Ok(Self {
+            tables: tables.into_iter().map(|(t, _)| t).collect(),
+        })
     }
 
     /// The tables as they are, sorted but not validated: a live database may
@@ -132,6 +137,13 @@ impl Table {
     /// The column named `name`, if any.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column named `name`, ignoring ASCII case as SQLite does.
+    pub fn column_ci(&self, name: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// The index named `name`, if any.
@@ -329,7 +341,7 @@ impl Action {
     /// between words (`"set null"`, `"SET_NULL"`, `"cascade"`).
     pub fn parse(text: &str) -> Option<Self> {
         let words: Vec<String> = text
-            .split(|c: char| c == ' ' || c == '_')
+            .split([' ', '_'])
             .filter(|w| !w.is_empty())
             .map(str::to_ascii_uppercase)
             .collect();

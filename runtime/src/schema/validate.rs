@@ -19,7 +19,11 @@ pub struct SchemaError {
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "the models do not form a valid schema ({n} problem{}):", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "the models do not form a valid schema ({n} problem{}):",
+            if n == 1 { "" } else { "s" }
+        )?;
         for problem in &self.problems {
             write!(f, "\n  - {problem}")?;
         }
@@ -184,7 +188,11 @@ impl fmt::Display for Problem {
                 f,
                 "table `{table}` has no primary key; mark a field `#[model(primary_key)]`"
             ),
-            Self::UnknownColumn { table, used_by, column } => write!(
+            Self::UnknownColumn {
+                table,
+                used_by,
+                column,
+            } => write!(
                 f,
                 "the {used_by} of table `{table}` names column `{column}`, which the table does not have"
             ),
@@ -192,36 +200,64 @@ impl fmt::Display for Problem {
                 f,
                 "table `{table}`: `autoincrement` needs a primary key of exactly one INTEGER column"
             ),
-            Self::NotStrictType { table, column, sql_type } => write!(
+            Self::NotStrictType {
+                table,
+                column,
+                sql_type,
+            } => write!(
                 f,
                 "column `{table}.{column}` has type `{sql_type}`, which a STRICT table does not allow (INTEGER, INT, REAL, TEXT, BLOB, ANY); use one of those or `#[model(strict = false)]`"
             ),
-            Self::EmptyIndex { table, index } => write!(f, "index `{index}` on table `{table}` has no columns"),
+            Self::EmptyIndex { table, index } => {
+                write!(f, "index `{index}` on table `{table}` has no columns")
+            }
             Self::DuplicateIndex { index, tables } => write!(
                 f,
                 "index name `{index}` is used more than once (tables {}); index names are shared by the whole database, give one an explicit `name = \"...\"`",
                 tables.join(", ")
             ),
-            Self::UnknownReferencedTable { table, columns, references } => write!(
+            Self::UnknownReferencedTable {
+                table,
+                columns,
+                references,
+            } => write!(
                 f,
                 "the foreign key `{table}({})` references table `{references}`, which no model declares; declare that model, or check that the crate defining it is linked",
                 columns.join(", ")
             ),
-            Self::UnknownReferencedColumn { table, references, column } => write!(
+            Self::UnknownReferencedColumn {
+                table,
+                references,
+                column,
+            } => write!(
                 f,
                 "a foreign key of table `{table}` references `{references}.{column}`, but table `{references}` has no column `{column}`"
             ),
-            Self::ForeignKeyArity { table, columns, references } => write!(
+            Self::ForeignKeyArity {
+                table,
+                columns,
+                references,
+            } => write!(
                 f,
                 "the foreign key `{table}({})` to `{references}` lists a different number of referenced columns",
                 columns.join(", ")
             ),
-            Self::ForeignKeyTargetNotUnique { table, references, columns } => write!(
+            Self::ForeignKeyTargetNotUnique {
+                table,
+                references,
+                columns,
+            } => write!(
                 f,
                 "a foreign key of table `{table}` references `{references}({})`, which is neither its primary key nor unique; SQLite would reject every write with \"foreign key mismatch\": reference the primary key or mark the target `unique`",
                 columns.join(", ")
             ),
-            Self::ForeignKeyTypeMismatch { table, column, sql_type, references, references_type } => write!(
+            Self::ForeignKeyTypeMismatch {
+                table,
+                column,
+                sql_type,
+                references,
+                references_type,
+            } => write!(
                 f,
                 "foreign key column `{table}.{column}` is {sql_type} but references `{references}`, which is {references_type}; give both the same type"
             ),
@@ -253,18 +289,33 @@ pub(super) fn check_schema(tables: &[(Table, Option<&'static str>)]) -> Result<(
         check_table(table, &mut problems);
         check_foreign_keys(table, &lookup, &mut problems);
     }
+    // A table declared twice is one problem (reported above), not also a
+    // clash of its indexes with themselves: each name counts once.
     let mut index_owners: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (table, _) in tables {
+    for (i, (table, _)) in tables.iter().enumerate() {
+        if tables[..i].iter().any(|(t, _)| t.name == table.name) {
+            continue;
+        }
         for index in &table.indexes {
-            index_owners.entry(&index.name).or_default().push(table.name.clone());
+            index_owners
+                .entry(&index.name)
+                .or_default()
+                .push(table.name.clone());
         }
     }
     for (index, owners) in index_owners {
         if owners.len() > 1 {
-            problems.push(Problem::DuplicateIndex { index: index.to_owned(), tables: owners });
+            problems.push(Problem::DuplicateIndex {
+                index: index.to_owned(),
+                tables: owners,
+            });
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(SchemaError { problems }) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SchemaError { problems })
+    }
 }
 
 /// Rules that concern one table alone.
@@ -272,14 +323,24 @@ fn check_table(table: &Table, problems: &mut Vec<Problem>) {
     let name = &table.name;
     let lower = name.to_ascii_lowercase();
     if lower.starts_with("sqlite_") || lower.starts_with("stillroom_") {
-        problems.push(Problem::ReservedTableName { table: name.clone() });
+        problems.push(Problem::ReservedTableName {
+            table: name.clone(),
+        });
     }
     if table.columns.is_empty() {
-        problems.push(Problem::NoColumns { table: name.clone() });
+        problems.push(Problem::NoColumns {
+            table: name.clone(),
+        });
     }
     for (i, column) in table.columns.iter().enumerate() {
-        if table.columns[..i].iter().any(|c| c.name.eq_ignore_ascii_case(&column.name)) {
-            problems.push(Problem::DuplicateColumn { table: name.clone(), column: column.name.clone() });
+        if table.columns[..i]
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&column.name))
+        {
+            problems.push(Problem::DuplicateColumn {
+                table: name.clone(),
+                column: column.name.clone(),
+            });
         }
         if table.strict && !column.sql_type.allowed_in_strict() {
             problems.push(Problem::NotStrictType {
@@ -291,25 +352,38 @@ fn check_table(table: &Table, problems: &mut Vec<Problem>) {
     }
     let missing = |used_by: String, columns: &[String], problems: &mut Vec<Problem>| {
         for column in columns.iter().filter(|c| table.column(c).is_none()) {
-            problems.push(Problem::UnknownColumn { table: name.clone(), used_by: used_by.clone(), column: column.clone() });
+            problems.push(Problem::UnknownColumn {
+                table: name.clone(),
+                used_by: used_by.clone(),
+                column: column.clone(),
+            });
         }
     };
     if table.primary_key.columns.is_empty() {
-        problems.push(Problem::NoPrimaryKey { table: name.clone() });
+        problems.push(Problem::NoPrimaryKey {
+            table: name.clone(),
+        });
     }
     missing("primary key".into(), &table.primary_key.columns, problems);
     if table.primary_key.autoincrement {
         let single_integer = match table.primary_key.columns.as_slice() {
-            [only] => table.column(only).is_some_and(|c| c.sql_type == SqlType::Integer),
+            [only] => table
+                .column(only)
+                .is_some_and(|c| c.sql_type == SqlType::Integer),
             _ => false,
         };
         if !single_integer {
-            problems.push(Problem::BadAutoincrement { table: name.clone() });
+            problems.push(Problem::BadAutoincrement {
+                table: name.clone(),
+            });
         }
     }
     for index in &table.indexes {
         if index.columns.is_empty() {
-            problems.push(Problem::EmptyIndex { table: name.clone(), index: index.name.clone() });
+            problems.push(Problem::EmptyIndex {
+                table: name.clone(),
+                index: index.name.clone(),
+            });
         }
         missing(format!("index `{}`", index.name), &index.columns, problems);
     }
@@ -322,8 +396,16 @@ fn check_table(table: &Table, problems: &mut Vec<Problem>) {
 fn check_foreign_keys(table: &Table, lookup: &BTreeMap<&str, &Table>, problems: &mut Vec<Problem>) {
     for fk in &table.foreign_keys {
         if fk.on_delete == Action::SetNull || fk.on_update == Action::SetNull {
-            for column in fk.columns.iter().filter_map(|c| table.column(c)).filter(|c| !c.nullable) {
-                problems.push(Problem::SetNullOnNotNull { table: table.name.clone(), column: column.name.clone() });
+            for column in fk
+                .columns
+                .iter()
+                .filter_map(|c| table.column(c))
+                .filter(|c| !c.nullable)
+            {
+                problems.push(Problem::SetNullOnNotNull {
+                    table: table.name.clone(),
+                    column: column.name.clone(),
+                });
             }
         }
         let Some(target) = lookup.get(fk.references_table.as_str()) else {

@@ -1,0 +1,663 @@
+//! Comparing two schemas: the operations that take a database from one to
+//! the other, and the refusals when that would lose data silently.
+//!
+//! Schemas are compared on a canonical form: names without regard to case,
+//! SQL expressions (defaults, checks) by [`canonical`](crate::sql_text)
+//! spelling, foreign keys and indexes as sets, and column order ignored (SQLite
+//! can only append columns; a rebuild just to reorder them would be noise).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::ops::{Op, Rebuild};
+use crate::schema::{Column, ForeignKey, Schema, SqlType, Table, dependency_order};
+use crate::sql_text::{self, Token};
+
+/// What a diff may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Allow operations that lose data (drops, narrowing type changes, NOT
+    /// NULL on existing columns). They are listed in [`Diff::data_loss`].
+    pub allow_data_loss: bool,
+}
+
+/// The operations from one schema to another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// The operations, in the order they must run.
+    pub ops: Vec<Op>,
+    /// What the operations lose, one sentence each (empty unless allowed).
+    pub data_loss: Vec<String>,
+}
+
+impl Diff {
+    /// Whether the schemas are equal.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// The reasons a diff was refused, each naming the table and column and the
+/// fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// One sentence per refused change.
+    pub refusals: Vec<String>,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the migration would lose data, so it was not generated:")?;
+        for r in &self.refusals {
+            write!(f, "\n  - {r}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Refused {}
+
+const ALLOW: &str = "to accept the loss, generate with data loss allowed (`--allow-data-loss`)";
+
+/// The operations that take a database with schema `from` to schema `to`.
+///
+/// `renamed_from` on `to`'s tables and columns marks renames; a table or
+/// column that is missing from `to` is a drop, refused unless
+/// `options.allow_data_loss`, and so is any other change that can lose
+/// values. A column that disappears while another of the same type appears
+/// is refused as an ambiguous rename rather than guessed.
+///
+/// ```
+/// use stillroom::{diff, Column, DiffOptions, Op, Schema, SqlType, Table};
+///
+/// let mut old = Table::new("jobs");
+/// old.columns.push(Column::new("id", SqlType::Text));
+/// old.primary_key.columns.push("id".into());
+/// let mut new = old.clone();
+/// let mut note = Column::new("note", SqlType::Text);
+/// note.nullable = true;
+/// new.columns.push(note.clone());
+///
+/// let d = diff(&Schema::new([old])?, &Schema::new([new])?, DiffOptions::default())?;
+/// assert_eq!(d.ops, [Op::AddColumn { table: "jobs".into(), column: note }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Refused> {
+    let mut cx = Cx {
+        options,
+        data_loss: Vec::new(),
+        refusals: Vec::new(),
+    };
+    let pairs = match_tables(from, to);
+    let table_renames: BTreeMap<String, String> = pairs
+        .matched
+        .iter()
+        .filter(|(o, n)| !o.name.eq_ignore_ascii_case(&n.name))
+        .map(|(o, n)| (o.name.to_lowercase(), n.name.clone()))
+        .collect();
+    let columns: Vec<ColumnMatch<'_>> = pairs
+        .matched
+        .iter()
+        .map(|(o, n)| match_columns(o, n))
+        .collect();
+    let column_renames: BTreeMap<String, Vec<(String, String)>> = columns
+        .iter()
+        .map(|m| (m.new.name.to_lowercase(), m.renames.clone()))
+        .collect();
+
+    let mut out = Ordered::default();
+    for (old, new) in &pairs.matched {
+        if !old.name.eq_ignore_ascii_case(&new.name) {
+            out.rename_tables.push(Op::RenameTable {
+                from: old.name.clone(),
+                to: new.name.clone(),
+            });
+        }
+    }
+    for m in &columns {
+        let old = renamed_table(m, &table_renames, &column_renames);
+        table_ops(&mut cx, m, &old, &mut out);
+    }
+    let created_any = !pairs.created.is_empty();
+    for table in &pairs.dropped {
+        cx.loss(
+            format!("drops table `{}` and all its rows", table.name),
+            format!(
+                "table `{}` has no model any more: dropping it loses all its rows; if a model now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that model{}; {ALLOW}",
+                table.name,
+                table.name,
+                if created_any { " (a new table appears in the same change)" } else { "" }
+            ),
+        );
+    }
+    let created: Vec<Table> = pairs.created.iter().map(|t| (*t).clone()).collect();
+    out.create_tables = dependency_order(&created)
+        .into_iter()
+        .map(|t| Op::CreateTable(t.clone()))
+        .collect();
+    let dropped: Vec<Table> = pairs.dropped.iter().map(|t| (*t).clone()).collect();
+    out.drop_tables = dependency_order(&dropped)
+        .into_iter()
+        .rev()
+        .map(|t| Op::DropTable(t.clone()))
+        .collect();
+
+    if cx.refusals.is_empty() {
+        Ok(Diff {
+            ops: out.into_ops(),
+            data_loss: cx.data_loss,
+        })
+    } else {
+        Err(Refused {
+            refusals: cx.refusals,
+        })
+    }
+}
+
+struct Cx {
+    options: DiffOptions,
+    data_loss: Vec<String>,
+    refusals: Vec<String>,
+}
+
+impl Cx {
+    /// Records a change that loses data: allowed and listed, or refused.
+    fn loss(&mut self, what: String, refusal: String) {
+        if self.options.allow_data_loss {
+            self.data_loss.push(what);
+        } else {
+            self.refusals.push(refusal);
+        }
+    }
+}
+
+/// The operations, bucketed in the order they run.
+#[derive(Default)]
+struct Ordered {
+    rename_tables: Vec<Op>,
+    drop_indexes: Vec<Op>,
+    table_changes: Vec<Op>,
+    create_tables: Vec<Op>,
+    create_indexes: Vec<Op>,
+    drop_tables: Vec<Op>,
+}
+
+impl Ordered {
+    fn into_ops(self) -> Vec<Op> {
+        [
+            self.rename_tables,
+            self.drop_indexes,
+            self.table_changes,
+            self.create_tables,
+            self.create_indexes,
+            self.drop_tables,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+struct TablePairs<'a> {
+    matched: Vec<(&'a Table, &'a Table)>,
+    created: Vec<&'a Table>,
+    dropped: Vec<&'a Table>,
+}
+
+fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
+    schema
+        .tables()
+        .iter()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
+}
+
+/// Pairs each table of `to` with its table in `from`: same name, or the
+/// name in `renamed_from` when no table of `to` still has that name.
+fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
+    let mut matched = Vec::new();
+    let mut created = Vec::new();
+    for new in to.tables() {
+        let old = find(from, &new.name).or_else(|| {
+            let previous = new.renamed_from.as_deref()?;
+            find(to, previous)
+                .is_none()
+                .then(|| find(from, previous))
+                .flatten()
+        });
+        match old {
+            Some(old) => matched.push((old, new)),
+            None => created.push(new),
+        }
+    }
+    let dropped = from
+        .tables()
+        .iter()
+        .filter(|o| !matched.iter().any(|(m, _)| std::ptr::eq(*m, *o)))
+        .collect();
+    TablePairs {
+        matched,
+        created,
+        dropped,
+    }
+}
+
+/// The columns of one matched table pair.
+struct ColumnMatch<'a> {
+    old: &'a Table,
+    new: &'a Table,
+    /// `(old, new)` for columns present in both.
+    pairs: Vec<(&'a Column, &'a Column)>,
+    added: Vec<&'a Column>,
+    dropped: Vec<&'a Column>,
+    /// `(old name, new name)` for renamed columns.
+    renames: Vec<(String, String)>,
+}
+
+fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'a> {
+    let mut m = ColumnMatch {
+        old,
+        new,
+        pairs: Vec::new(),
+        added: Vec::new(),
+        dropped: Vec::new(),
+        renames: Vec::new(),
+    };
+    for column in &new.columns {
+        let previous = old
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&column.name))
+            .or_else(|| {
+                let was = column.renamed_from.as_deref()?;
+                new.column_ci(was)
+                    .is_none()
+                    .then(|| old.column_ci(was))
+                    .flatten()
+            });
+        match previous {
+            Some(p) => {
+                if !p.name.eq_ignore_ascii_case(&column.name) {
+                    m.renames.push((p.name.clone(), column.name.clone()));
+                }
+                m.pairs.push((p, column));
+            }
+            None => m.added.push(column),
+        }
+    }
+    m.dropped = old
+        .columns
+        .iter()
+        .filter(|o| !m.pairs.iter().any(|(p, _)| std::ptr::eq(*p, *o)))
+        .collect();
+    m
+}
+
+/// The old table as SQLite sees it after the renames run: table and column
+/// renames applied to its own definition and to its foreign keys' targets
+/// (SQLite rewrites all of these itself when it renames).
+fn renamed_table(
+    m: &ColumnMatch<'_>,
+    table_renames: &BTreeMap<String, String>,
+    column_renames: &BTreeMap<String, Vec<(String, String)>>,
+) -> Table {
+    let rename = |name: &str, renames: &[(String, String)]| {
+        renames
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(name))
+            .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
+    };
+    let own = &m.renames;
+    let mut t = m.old.clone();
+    t.name = m.new.name.clone();
+    for c in &mut t.columns {
+        c.name = rename(&c.name, own);
+        c.checks = c.checks.iter().map(|e| rename_in_expr(e, own)).collect();
+    }
+    t.checks = t.checks.iter().map(|e| rename_in_expr(e, own)).collect();
+    t.primary_key.columns = t
+        .primary_key
+        .columns
+        .iter()
+        .map(|c| rename(c, own))
+        .collect();
+    for index in &mut t.indexes {
+        index.columns = index.columns.iter().map(|c| rename(c, own)).collect();
+    }
+    for fk in &mut t.foreign_keys {
+        fk.columns = fk.columns.iter().map(|c| rename(c, own)).collect();
+        if let Some(new_name) = table_renames.get(&fk.references_table.to_lowercase()) {
+            fk.references_table = new_name.clone();
+        }
+        if let Some(parent) = column_renames.get(&fk.references_table.to_lowercase()) {
+            fk.references_columns = fk
+                .references_columns
+                .iter()
+                .map(|c| rename(c, parent))
+                .collect();
+        }
+    }
+    t
+}
+
+/// `expr` with every reference to a renamed column respelled.
+fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String {
+    if renames.is_empty() {
+        return expr.to_owned();
+    }
+    let tokens = sql_text::tokenize(expr);
+    let respelled: Vec<String> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(_) | Token::Quoted(_) => renames
+                .iter()
+                .find(|(o, _)| o.eq_ignore_ascii_case(&t.name()))
+                .map_or_else(|| t.source().to_owned(), |(_, n)| crate::quote_ident(n)),
+            other => other.source().to_owned(),
+        })
+        .collect();
+    sql_text::canonical(&respelled.join(" "))
+}
+
+/// The operations for one matched table.
+fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
+    let new = m.new;
+    let name = &new.name;
+    let mut reasons = Vec::new();
+    ambiguous_renames(cx, m);
+    for (o, n) in &m.pairs {
+        column_change(cx, name, o, n, &mut reasons);
+    }
+    for d in &m.dropped {
+        let ambiguous = m.added.iter().any(|a| a.sql_type == d.sql_type);
+        if cx.options.allow_data_loss || !ambiguous {
+            cx.loss(
+                format!("drops column `{name}.{}` and its values", d.name),
+                format!("column `{name}.{}` has no field any more: dropping it loses its values; if a field now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that field; {ALLOW}", d.name, d.name),
+            );
+        }
+        let old_name = renamed_name(&d.name, &m.renames);
+        if !droppable(old, &old_name) {
+            reasons.push(format!("drop column `{}`", d.name));
+        }
+    }
+    for a in &m.added {
+        if let Err(why) = addable(a, new) {
+            if !a.nullable && a.default.is_none() {
+                cx.loss(
+                    format!("adds NOT NULL column `{name}.{}` without a default: fails if the table has rows", a.name),
+                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"`, make it an `Option`, or {}", a.name, &ALLOW[3..]),
+                );
+            }
+            reasons.push(format!("add column `{}` ({why})", a.name));
+        }
+    }
+    table_level_changes(old, new, &mut reasons);
+    if !reasons.is_empty() {
+        let mut from = m.old.clone();
+        from.name = name.clone();
+        let rebuild = Rebuild {
+            from,
+            to: new.clone(),
+            renames: m.renames.clone(),
+            reasons,
+        };
+        out.table_changes.push(Op::RebuildTable(Box::new(rebuild)));
+        return;
+    }
+    for (from, to) in &m.renames {
+        out.table_changes.push(Op::RenameColumn {
+            table: name.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    for d in &m.dropped {
+        out.table_changes.push(Op::DropColumn {
+            table: name.clone(),
+            column: (*d).clone(),
+        });
+    }
+    for a in &m.added {
+        out.table_changes.push(Op::AddColumn {
+            table: name.clone(),
+            column: (*a).clone(),
+        });
+    }
+    index_ops(old, new, out);
+}
+
+/// A column gone and another of its type new, without `renamed_from`:
+/// maybe a rename, maybe not. Never guessed.
+fn ambiguous_renames(cx: &mut Cx, m: &ColumnMatch<'_>) {
+    if cx.options.allow_data_loss {
+        return;
+    }
+    for d in &m.dropped {
+        for a in m.added.iter().filter(|a| a.sql_type == d.sql_type) {
+            cx.refusals.push(format!(
+                "table `{}`: column `{}` is gone and column `{}` ({}) is new: if `{}` is `{}` renamed, add `#[model(renamed_from = \"{}\")]` to field `{}`; if not, generate with data loss allowed (`--allow-data-loss`) to drop `{}`",
+                m.new.name, d.name, a.name, a.sql_type, a.name, d.name, d.name, a.name, d.name
+            ));
+        }
+    }
+}
+
+fn renamed_name(name: &str, renames: &[(String, String)]) -> String {
+    renames
+        .iter()
+        .find(|(o, _)| o.eq_ignore_ascii_case(name))
+        .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
+}
+
+/// A change to one column in place: type, nullability, default, checks.
+fn column_change(cx: &mut Cx, table: &str, o: &Column, n: &Column, reasons: &mut Vec<String>) {
+    let col = &n.name;
+    if o.sql_type != n.sql_type {
+        reasons.push(format!("`{col}` type {} -> {}", o.sql_type, n.sql_type));
+        if !lossless(&o.sql_type, &n.sql_type) {
+            cx.loss(
+                format!("changes `{table}.{col}` from {} to {}: values that do not convert are lost or fail", o.sql_type, n.sql_type),
+                format!("changing `{table}.{col}` from {} to {} can lose values; keep the type, or {}", o.sql_type, n.sql_type, &ALLOW[3..]),
+            );
+        }
+    }
+    if o.nullable && !n.nullable {
+        reasons.push(format!("`{col}` becomes NOT NULL"));
+        let fill = n.default.as_deref().map_or_else(
+            || "fails if any row holds NULL".to_owned(),
+            |d| format!("NULLs become {d}"),
+        );
+        cx.loss(
+            format!("makes `{table}.{col}` NOT NULL: {fill}"),
+            format!(
+                "making `{table}.{col}` NOT NULL {fill}; keep it an `Option`, or {}",
+                &ALLOW[3..]
+            ),
+        );
+    } else if !o.nullable && n.nullable {
+        reasons.push(format!("`{col}` becomes nullable"));
+    }
+    if canonical_default(o) != canonical_default(n) {
+        reasons.push(format!("`{col}` default changes"));
+    }
+    if canonical_checks(&o.checks) != canonical_checks(&n.checks) {
+        reasons.push(format!("`{col}` checks change"));
+    }
+}
+
+/// Whether every value of type `from` survives as type `to`.
+fn lossless(from: &SqlType, to: &SqlType) -> bool {
+    from == to
+        || *to == SqlType::Any
+        || matches!(
+            (from, to),
+            (SqlType::Integer | SqlType::Real, SqlType::Text)
+        )
+        || matches!((from, to), (SqlType::Declared(d), SqlType::Integer) | (SqlType::Integer, SqlType::Declared(d)) if d == "INT")
+}
+
+fn canonical_default(c: &Column) -> Option<String> {
+    c.default
+        .as_deref()
+        .map(sql_text::canonical)
+        .filter(|d| d != "NULL")
+}
+
+fn canonical_checks(checks: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = checks.iter().map(|c| sql_text::canonical(c)).collect();
+    out.sort();
+    out
+}
+
+/// Whether `ALTER TABLE ADD COLUMN` can add `column` to `table` (SQLite's
+/// documented limits), or why not.
+fn addable(column: &Column, table: &Table) -> Result<(), &'static str> {
+    let default = canonical_default(column);
+    if table
+        .primary_key
+        .columns
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&column.name))
+    {
+        return Err("part of the primary key");
+    }
+    if let Some(d) = &default
+        && (d.starts_with('(') || d.starts_with("CURRENT_"))
+    {
+        return Err("its default is not a constant");
+    }
+    if !column.nullable && default.is_none() {
+        return Err("NOT NULL without a default");
+    }
+    let in_fk: Vec<&ForeignKey> = table
+        .foreign_keys
+        .iter()
+        .filter(|fk| {
+            fk.columns
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&column.name))
+        })
+        .collect();
+    if in_fk.iter().any(|fk| fk.columns.len() > 1) {
+        return Err("part of a composite foreign key");
+    }
+    if !in_fk.is_empty() && default.is_some() {
+        return Err("a foreign key column added in place must default to NULL");
+    }
+    Ok(())
+}
+
+/// Whether `ALTER TABLE DROP COLUMN` can drop `column` from `table` (the
+/// table after renames): not in the key, a unique constraint, a foreign key
+/// or another column's or the table's CHECK. Indexes on it are dropped first.
+fn droppable(table: &Table, column: &str) -> bool {
+    let named = |list: &[String]| list.iter().any(|c| c.eq_ignore_ascii_case(column));
+    let in_expr = |e: &String| sql_text::mentions(e, column);
+    !named(&table.primary_key.columns)
+        && !table.foreign_keys.iter().any(|fk| named(&fk.columns))
+        && !table
+            .indexes
+            .iter()
+            .any(|i| i.name.starts_with("sqlite_autoindex_") && named(&i.columns))
+        && !table.checks.iter().any(in_expr)
+        && !table
+            .columns
+            .iter()
+            .filter(|c| !c.name.eq_ignore_ascii_case(column))
+            .any(|c| c.checks.iter().any(in_expr))
+}
+
+/// Table-level differences only a rebuild can make.
+fn table_level_changes(old: &Table, new: &Table, reasons: &mut Vec<String>) {
+    let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+    if lower(&old.primary_key.columns) != lower(&new.primary_key.columns) {
+        reasons.push(format!(
+            "primary key ({}) -> ({})",
+            old.primary_key.columns.join(", "),
+            new.primary_key.columns.join(", ")
+        ));
+    } else if old.primary_key.autoincrement != new.primary_key.autoincrement {
+        reasons.push("AUTOINCREMENT changes".into());
+    }
+    if foreign_key_set(old) != foreign_key_set(new) {
+        reasons.push("foreign keys change".into());
+    }
+    if canonical_checks(&old.checks) != canonical_checks(&new.checks) {
+        reasons.push("table checks change".into());
+    }
+    if old.strict != new.strict {
+        reasons.push(
+            if new.strict {
+                "becomes STRICT"
+            } else {
+                "stops being STRICT"
+            }
+            .into(),
+        );
+    }
+    if old
+        .indexes
+        .iter()
+        .any(|i| i.name.starts_with("sqlite_autoindex_"))
+    {
+        reasons.push("replace UNIQUE constraints with unique indexes".into());
+    }
+}
+
+fn foreign_key_set(t: &Table) -> Vec<ForeignKey> {
+    let mut fks: Vec<ForeignKey> = t
+        .foreign_keys
+        .iter()
+        .map(|fk| ForeignKey {
+            columns: fk.columns.iter().map(|c| c.to_lowercase()).collect(),
+            references_table: fk.references_table.to_lowercase(),
+            references_columns: fk
+                .references_columns
+                .iter()
+                .map(|c| c.to_lowercase())
+                .collect(),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+        })
+        .collect();
+    fks.sort();
+    fks
+}
+
+/// Index changes of a table changed in place.
+fn index_ops(old: &Table, new: &Table, out: &mut Ordered) {
+    let same = |a: &crate::Index, b: &crate::Index| {
+        a.unique == b.unique
+            && a.columns.len() == b.columns.len()
+            && a.columns
+                .iter()
+                .zip(&b.columns)
+                .all(|(x, y)| x.eq_ignore_ascii_case(y))
+    };
+    for o in &old.indexes {
+        match new
+            .indexes
+            .iter()
+            .find(|n| n.name.eq_ignore_ascii_case(&o.name))
+        {
+            Some(n) if same(o, n) => {}
+            _ => out.drop_indexes.push(Op::DropIndex {
+                table: new.name.clone(),
+                index: o.clone(),
+            }),
+        }
+    }
+    for n in &new.indexes {
+        match old
+            .indexes
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(&n.name))
+        {
+            Some(o) if same(o, n) => {}
+            _ => out.create_indexes.push(Op::CreateIndex {
+                table: new.name.clone(),
+                index: n.clone(),
+            }),
+        }
+    }
+}

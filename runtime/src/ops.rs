@@ -1,0 +1,117 @@
+//! The operations a migration is made of: what [`diff`](crate::diff) finds and
+//! [`render`](crate::render) turns into SQL. Named as in Alembic.
+
+use std::fmt;
+
+use crate::schema::{Column, Index, Table};
+
+/// One schema change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Create a table and its indexes.
+    CreateTable(Table),
+    /// Drop a table (its indexes go with it). Loses its rows.
+    DropTable(Table),
+    /// `ALTER TABLE .. RENAME TO ..`: keeps the rows.
+    RenameTable {
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `ALTER TABLE .. ADD COLUMN ..`.
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The new column.
+        column: Column,
+    },
+    /// `ALTER TABLE .. DROP COLUMN ..`. Loses the column's values.
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The dropped column, as it was.
+        column: Column,
+    },
+    /// `ALTER TABLE .. RENAME COLUMN ..`: keeps the values.
+    RenameColumn {
+        /// The table.
+        table: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// The table.
+        table: String,
+        /// The index, as it was.
+        index: Index,
+    },
+    /// SQLite's 12-step rebuild, for every change `ALTER TABLE` cannot make:
+    /// a new table is created, the rows copied, the old table dropped and the
+    /// new one renamed into place.
+    RebuildTable(Box<Rebuild>),
+}
+
+/// The details of an [`Op::RebuildTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    /// The table as it is (under its current name).
+    pub from: Table,
+    /// The table as it must become.
+    pub to: Table,
+    /// Columns renamed by the rebuild, `(old, new)`.
+    pub renames: Vec<(String, String)>,
+    /// Why a rebuild is needed, one phrase each.
+    pub reasons: Vec<String>,
+}
+
+impl Op {
+    /// The table this operation changes (its new name for a rename).
+    pub fn table(&self) -> &str {
+        match self {
+            Self::CreateTable(t) | Self::DropTable(t) => &t.name,
+            Self::RenameTable { to, .. } => to,
+            Self::RebuildTable(r) => &r.to.name,
+            Self::AddColumn { table, .. }
+            | Self::DropColumn { table, .. }
+            | Self::RenameColumn { table, .. }
+            | Self::CreateIndex { table, .. }
+            | Self::DropIndex { table, .. } => table,
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::CreateTable(t) => write!(f, "create table `{}`", t.name),
+            Self::DropTable(t) => write!(f, "drop table `{}`", t.name),
+            Self::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),
+            Self::AddColumn { table, column } => write!(f, "add column `{table}.{}`", column.name),
+            Self::DropColumn { table, column } => {
+                write!(f, "drop column `{table}.{}`", column.name)
+            }
+            Self::RenameColumn { table, from, to } => {
+                write!(f, "rename column `{table}.{from}` to `{to}`")
+            }
+            Self::CreateIndex { index, .. } => write!(f, "create index `{}`", index.name),
+            Self::DropIndex { index, .. } => write!(f, "drop index `{}`", index.name),
+            Self::RebuildTable(r) => write!(
+                f,
+                "rebuild table `{}` ({})",
+                r.to.name,
+                r.reasons.join("; ")
+            ),
+        }
+    }
+}
