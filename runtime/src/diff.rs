@@ -79,7 +79,7 @@ const ALLOW: &str = "to accept the loss, generate with data loss allowed (`--all
 /// new.columns.push(note.clone());
 ///
 /// let d = diff(&Schema::new([old])?, &Schema::new([new])?, DiffOptions::default())?;
-/// assert_eq!(d.ops, [Op::AddColumn { table: "jobs".into(), column: note }]);
+/// assert_eq!(d.ops, [Op::AddColumn { table: "jobs".into(), column: note, foreign_key: None }]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Refused> {
@@ -418,9 +418,15 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         });
     }
     for a in &m.added {
+        let foreign_key = new
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.columns.len() == 1 && fk.columns[0].eq_ignore_ascii_case(&a.name))
+            .cloned();
         out.table_changes.push(Op::AddColumn {
             table: name.clone(),
             column: (*a).clone(),
+            foreign_key,
         });
     }
     index_ops(old, new, out);

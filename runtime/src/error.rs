@@ -1,5 +1,8 @@
 //! The crate's error type.
 
+use std::path::PathBuf;
+
+use crate::diff::Refused;
 use crate::schema::SchemaError;
 
 /// Everything that can go wrong in stillroom.
@@ -18,6 +21,97 @@ pub enum Error {
     /// The models do not form a valid schema.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A migration file is malformed.
+    #[error("{}:{line}: {message}", path.display())]
+    MigrationFile {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The migration files do not form one line of revisions.
+    #[error("invalid migration history in {}: {message}", dir.display())]
+    InvalidHistory {
+        /// The migrations directory.
+        dir: PathBuf,
+        /// What is wrong (naming the files) and how to fix it.
+        message: String,
+    },
+    /// A statement of a migration failed.
+    #[error(transparent)]
+    Statement(Box<StatementError>),
+    /// A migration must be run downwards but has no `down` part.
+    #[error("revision `{revision}` ({}) has no `-- migrate:down` part, so it cannot be undone; write one", path.display())]
+    NoDownPart {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+    },
+    /// After a migration that ran with foreign keys off, some rows reference
+    /// rows that do not exist; the migration was rolled back.
+    #[error("the migration would leave broken foreign keys, so it was rolled back:\n  - {}", violations.join("\n  - "))]
+    ForeignKeyViolations {
+        /// One sentence per violation.
+        violations: Vec<String>,
+    },
+    /// A migration needs a newer SQLite than the one in use.
+    #[error("revision `{revision}` needs SQLite {required}, but this program runs SQLite {found}")]
+    SqliteTooOld {
+        /// The revision.
+        revision: String,
+        /// The version it requires.
+        required: String,
+        /// The version in use.
+        found: String,
+    },
+    /// Generating a migration would lose data; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    /// The models changed but no migration was generated for the change.
+    #[error("the models differ from the schema the migrations in {} produce; generate a migration:\n  - {}", dir.display(), differences.join("\n  - "))]
+    ModelsChanged {
+        /// The migrations directory.
+        dir: PathBuf,
+        /// What differs, one operation each.
+        differences: Vec<String>,
+    },
+    /// A generated migration did not do what it had to when tried on a copy
+    /// of the schema; nothing was written.
+    #[error("the generated migration was tried on a copy of the schema and {problem}; nothing was written. This is a stillroom bug unless a hand-written view or trigger needs updating:\n  - {}", details.join("\n  - "))]
+    GeneratedMigration {
+        /// What went wrong.
+        problem: String,
+        /// The remaining differences or the failing statement.
+        details: Vec<String>,
+    },
+}
+
+/// A statement of a migration that failed.
+#[derive(Debug, thiserror::Error)]
+#[error("revision `{revision}` failed at {}:{line}: {source}\n  SQL: {sql}", path.display())]
+pub struct StatementError {
+    /// The revision.
+    pub revision: String,
+    /// Its file.
+    pub path: PathBuf,
+    /// The 1-based line where the statement starts.
+    pub line: usize,
+    /// The statement.
+    pub sql: String,
+    /// SQLite's error.
+    #[source]
+    pub source: rusqlite::Error,
 }
 
 impl Error {
@@ -34,6 +128,7 @@ impl Error {
     pub fn sqlite_error(&self) -> Option<&rusqlite::Error> {
         match self {
             Self::Query(query) => Some(&query.source),
+            Self::Statement(statement) => Some(&statement.source),
             Self::Sqlite(source) => Some(source),
             _ => None,
         }

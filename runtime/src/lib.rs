@@ -48,21 +48,28 @@ extern crate self as stillroom;
 mod connection;
 mod diff;
 mod error;
+mod generate;
 mod introspect;
 mod model;
 mod ops;
 mod registry;
+mod render;
+mod replay;
 mod schema;
 mod sql_text;
+mod store;
 mod types;
 
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use diff::{Diff, DiffOptions, Refused, diff};
-pub use error::{Error, QueryError, Result};
+pub use error::{Error, QueryError, Result, StatementError};
+pub use generate::{GenerateOptions, Generated, check, generate};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
+pub use render::{Rendered, render};
+pub use replay::{Direction, Replayed, replay};
 pub use schema::{
     Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
     quote_ident, quote_literal,
@@ -141,6 +148,7 @@ pub use schema::{
 /// assert_eq!(ClientTask::table().columns.len(), 3);
 /// ```
 pub use stillroom_macros::Model;
+pub use store::{History, Migration};
 pub use types::{ColumnType, ValueCheck};
 
 /// What the derive's generated code uses. Not a public API.

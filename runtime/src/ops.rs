@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::schema::{Column, Index, Table};
+use crate::schema::{Column, ForeignKey, Index, Table};
 
 /// One schema change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub enum Op {
         table: String,
         /// The new column.
         column: Column,
+        /// The column's foreign key, if it has one (single-column only).
+        foreign_key: Option<ForeignKey>,
     },
     /// `ALTER TABLE .. DROP COLUMN ..`. Loses the column's values.
     DropColumn {
@@ -97,7 +99,9 @@ impl fmt::Display for Op {
             Self::CreateTable(t) => write!(f, "create table `{}`", t.name),
             Self::DropTable(t) => write!(f, "drop table `{}`", t.name),
             Self::RenameTable { from, to } => write!(f, "rename table `{from}` to `{to}`"),
-            Self::AddColumn { table, column } => write!(f, "add column `{table}.{}`", column.name),
+            Self::AddColumn { table, column, .. } => {
+                write!(f, "add column `{table}.{}`", column.name)
+            }
             Self::DropColumn { table, column } => {
                 write!(f, "drop column `{table}.{}`", column.name)
             }

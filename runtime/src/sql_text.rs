@@ -281,3 +281,94 @@ mod tests {
         assert!(!mentions("SELECT 'jobs' FROM jobsx", "jobs"));
     }
 }
+
+/// One statement of a migration part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Statement<'a> {
+    /// Its first line, counting from 1 at the start of the text.
+    pub(crate) line: usize,
+    /// Its text, without the closing `;`.
+    pub(crate) sql: &'a str,
+}
+
+/// Splits SQL text into statements at top-level `;`, keeping a
+/// `CREATE TRIGGER ... BEGIN ... END` whole. Comment-only text yields none.
+pub(crate) fn split_statements(sql: &str) -> Vec<Statement<'_>> {
+    let tokens = tokenize(sql);
+    let offset = |t: &Token<'_>| t.source().as_ptr() as usize - sql.as_ptr() as usize;
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let (mut trigger, mut depth) = (false, 0usize);
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is(";") && depth == 0 {
+            if let Some(s) = start.take() {
+                out.push(statement(sql, offset(&tokens[s]), offset(t)));
+            }
+            trigger = false;
+            continue;
+        }
+        if start.is_none() {
+            start = Some(i);
+            let words: Vec<String> = tokens[i..]
+                .iter()
+                .take(3)
+                .map(|t| t.source().to_ascii_uppercase())
+                .collect();
+            trigger = words.first().is_some_and(|w| w == "CREATE")
+                && words[1..].iter().any(|w| w == "TRIGGER");
+        }
+        if trigger {
+            if t.is_word("BEGIN") || (depth > 0 && t.is_word("CASE")) {
+                depth += 1;
+            } else if depth > 0 && t.is_word("END") {
+                depth -= 1;
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(statement(sql, offset(&tokens[s]), sql.len()));
+    }
+    out
+}
+
+fn statement(sql: &str, from: usize, to: usize) -> Statement<'_> {
+    Statement {
+        line: sql[..from].matches('\n').count() + 1,
+        sql: sql[from..to].trim_end(),
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_top_level_semicolons_only() {
+        let sql = "-- intro\nCREATE TABLE a (x TEXT DEFAULT ';');\n\nINSERT INTO a VALUES ('--;'); /* ; */\nUPDATE a SET x = \"a;b\"";
+        let parts = split_statements(sql);
+        let texts: Vec<&str> = parts.iter().map(|s| s.sql).collect();
+        assert_eq!(
+            texts,
+            [
+                "CREATE TABLE a (x TEXT DEFAULT ';')",
+                "INSERT INTO a VALUES ('--;')",
+                "UPDATE a SET x = \"a;b\""
+            ]
+        );
+        assert_eq!(parts.iter().map(|s| s.line).collect::<Vec<_>>(), [2, 4, 5]);
+    }
+
+    #[test]
+    fn keeps_trigger_bodies_whole() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = CASE WHEN n > 0 THEN 1 ELSE 0 END;\n  DELETE FROM c;\nEND;\nSELECT 1;";
+        let parts = split_statements(sql);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert!(parts[0].sql.ends_with("END"));
+        assert_eq!(parts[1].sql, "SELECT 1");
+    }
+
+    #[test]
+    fn comment_only_text_has_no_statements() {
+        assert!(split_statements("-- nothing here\n/* or here */\n").is_empty());
+    }
+}

@@ -9,7 +9,7 @@
 mod ddl;
 mod validate;
 
-pub(crate) use ddl::dependency_order;
+pub(crate) use ddl::{column_definition, dependency_order, ident_list};
 pub use ddl::{quote_ident, quote_literal};
 pub use validate::{Problem, SchemaError};
 

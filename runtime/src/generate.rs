@@ -1,0 +1,263 @@
+//! Autogenerate: from the models and the stored history to a new, reviewed
+//! migration file; and `check`, the CI gate.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diff::{Diff, DiffOptions, diff};
+use crate::introspect::{LiveSchema, introspect};
+use crate::ops::Op;
+use crate::render::render;
+use crate::replay::{Direction, apply_steps, replay};
+use crate::schema::Schema;
+use crate::store::{History, Migration};
+use crate::{Error, Result};
+
+/// Options for [`generate`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// Allow changes that lose data (drops, narrowing type changes, NOT NULL
+    /// on existing columns). The file's header then lists each loss.
+    pub allow_data_loss: bool,
+}
+
+/// What [`generate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Generated {
+    /// The migrations already produce the models' schema; no file written.
+    NothingToDo,
+    /// A new migration file.
+    Written {
+        /// Where it was written.
+        path: PathBuf,
+        /// Its content.
+        migration: Migration,
+        /// The operations of its `up` part.
+        ops: Vec<Op>,
+    },
+}
+
+/// Generates the migration that takes the schema the migrations in `dir`
+/// produce to `schema` (usually [`registry`](crate::registry)`()?`), and
+/// writes it to `dir` as the next revision.
+///
+/// The stored migrations are replayed on an in-memory database, so
+/// hand-written SQL in them counts. Before anything is written, the new
+/// migration is tried on that database: its `up` part must produce exactly
+/// `schema`, and its `down` part must bring the previous schema back.
+/// The same models and history always give the same file, byte for byte.
+///
+/// ```
+/// use stillroom::{generate, GenerateOptions, Generated, Model, ModelSet};
+///
+/// #[derive(Model)]
+/// struct Note { #[model(primary_key)] id: i64, body: String }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = std::env::temp_dir().join(format!("stillroom-generate-doc-{}", std::process::id()));
+/// let schema = ModelSet::new().with::<Note>().build()?;
+/// let first = generate(&dir, &schema, "initial", GenerateOptions::default())?;
+/// assert!(matches!(first, Generated::Written { .. }));
+/// assert_eq!(generate(&dir, &schema, "again", GenerateOptions::default())?, Generated::NothingToDo);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn generate(
+    dir: &Path,
+    schema: &Schema,
+    message: &str,
+    options: GenerateOptions,
+) -> Result<Generated> {
+    let history = History::read(dir)?;
+    let replayed = replay(&history)?;
+    let before = replayed.schema;
+    let up = diff(
+        &before.schema,
+        schema,
+        DiffOptions {
+            allow_data_loss: options.allow_data_loss,
+        },
+    )?;
+    if up.is_empty() {
+        return Ok(Generated::NothingToDo);
+    }
+    let up_sql = render(&up.ops, &before);
+    let revision = history.next_revision(message);
+    let mut migration = Migration {
+        revision: revision.clone(),
+        parent: history.head().map(|m| m.revision.clone()),
+        message: message.lines().next().unwrap_or_default().trim().to_owned(),
+        requires: None,
+        foreign_keys_off: up_sql.foreign_keys_off,
+        data_loss: up.data_loss.clone(),
+        up: up_sql.sql,
+        down: None,
+        path: dir.join(format!("{revision}.sql")),
+        lines: (0, 0),
+    };
+    let conn = replayed.conn;
+    try_step(&conn, &migration, Direction::Up)?;
+    let after = introspect(&conn)?;
+    expect_same(
+        &after,
+        schema,
+        "its up part does not produce the models' schema",
+    )?;
+
+    let down = diff(
+        &after.schema,
+        &with_reverse_hints(&before.schema, &up),
+        DiffOptions {
+            allow_data_loss: true,
+        },
+    )?;
+    let down_sql = render(&down.ops, &after);
+    migration.down = Some(down_sql.sql);
+    migration.foreign_keys_off |= down_sql.foreign_keys_off;
+    let (a, b, c) = up_sql.requires.max(down_sql.requires);
+    migration.requires = Some(format!("{a}.{b}.{c}"));
+    try_step(&conn, &migration, Direction::Down)?;
+    let back = introspect(&conn)?;
+    expect_same(
+        &back,
+        &before.schema,
+        "its down part does not bring the previous schema back",
+    )?;
+
+    fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let text = migration.to_text();
+    fs::write(&migration.path, &text).map_err(|source| Error::Io {
+        path: migration.path.clone(),
+        source,
+    })?;
+    // Read back as the runner will, so the stored line numbers are right.
+    let migration = Migration::parse(&text, &migration.path)?;
+    Ok(Generated::Written {
+        path: migration.path.clone(),
+        migration,
+        ops: up.ops,
+    })
+}
+
+/// The CI gate: fails when the migrations in `dir` do not produce `schema`
+/// (a model changed and no migration was generated), listing every
+/// difference; also fails when `dir` holds an invalid history.
+///
+/// In a test of the application:
+///
+/// ```no_run
+/// #[test]
+/// fn migrations_are_up_to_date() -> Result<(), stillroom::Error> {
+///     stillroom::check(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"), stillroom::registry()?)
+/// }
+/// ```
+pub fn check(dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
+    let dir = dir.as_ref();
+    let history = History::read(dir)?;
+    let replayed = replay(&history)?;
+    let d = diff(
+        &replayed.schema.schema,
+        schema,
+        DiffOptions {
+            allow_data_loss: true,
+        },
+    )?;
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::ModelsChanged {
+            dir: dir.to_owned(),
+            differences: d.ops.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+/// Runs one part of a migration not yet written, mapping its failure to an
+/// error that says so.
+fn try_step(
+    conn: &rusqlite::Connection,
+    migration: &Migration,
+    direction: Direction,
+) -> Result<()> {
+    apply_steps(conn, &[(migration, direction)]).map_err(|e| Error::GeneratedMigration {
+        problem: format!(
+            "its {} part failed",
+            if direction == Direction::Up {
+                "up"
+            } else {
+                "down"
+            }
+        ),
+        details: vec![e.to_string()],
+    })
+}
+
+fn expect_same(live: &LiveSchema, expected: &Schema, problem: &str) -> Result<()> {
+    let Diff { ops, .. } = diff(
+        &live.schema,
+        expected,
+        DiffOptions {
+            allow_data_loss: true,
+        },
+    )?;
+    if ops.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::GeneratedMigration {
+            problem: problem.to_owned(),
+            details: ops.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+/// `previous` with `renamed_from` set on every table and column the `up`
+/// operations renamed, so the reverse diff renames them back instead of
+/// dropping and adding.
+fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
+    let mut tables = previous.tables().to_vec();
+    let table_named = |tables: &mut Vec<crate::Table>, name: &str| {
+        tables
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(name))
+    };
+    let mut renamed_to = Vec::new();
+    for op in &up.ops {
+        if let Op::RenameTable { from, to } = op
+            && let Some(i) = table_named(&mut tables, from)
+        {
+            tables[i].renamed_from = Some(to.clone());
+            renamed_to.push((to.clone(), from.clone()));
+        }
+    }
+    // Column operations name the table by its new name.
+    let old_name = |new: &str| {
+        renamed_to
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(new))
+            .map_or(new.to_owned(), |(_, o)| o.clone())
+    };
+    for op in &up.ops {
+        let (table, renames) = match op {
+            Op::RenameColumn { table, from, to } => (table, vec![(from.clone(), to.clone())]),
+            Op::RebuildTable(r) => (&r.to.name, r.renames.clone()),
+            _ => continue,
+        };
+        let Some(i) = table_named(&mut tables, &old_name(table)) else {
+            continue;
+        };
+        for (from, to) in renames {
+            if let Some(column) = tables[i]
+                .columns
+                .iter_mut()
+                .find(|c| c.name.eq_ignore_ascii_case(&from))
+            {
+                column.renamed_from = Some(to);
+            }
+        }
+    }
+    Schema::from_tables_unchecked(tables)
+}

@@ -1,0 +1,332 @@
+//! Operations to SQLite DDL.
+//!
+//! Native `ALTER TABLE` where SQLite supports the change; everything else is
+//! SQLite's documented 12-step table rebuild. The rebuild runs with foreign
+//! key enforcement off (so dropping the old table cannot cascade to its
+//! children); that pragma cannot change inside a transaction, so the
+//! migration says so in its header and the runner turns enforcement off
+//! around its transaction and runs `PRAGMA foreign_key_check` before commit.
+
+use std::fmt::Write as _;
+
+use crate::introspect::{LiveSchema, SchemaObject};
+use crate::ops::{Op, Rebuild};
+use crate::schema::{
+    Action, Column, ForeignKey, Table, column_definition, ident_list, quote_ident, quote_literal,
+};
+use crate::sql_text::{self, Token};
+
+/// A rendered list of operations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The SQL text: statements ending in `;`, each operation introduced by
+    /// a comment saying what it does.
+    pub sql: String,
+    /// Whether foreign key enforcement must be off while it runs (a rebuild).
+    pub foreign_keys_off: bool,
+    /// The oldest SQLite version that runs it, as `(major, minor, patch)`.
+    pub requires: (u32, u32, u32),
+}
+
+/// Renders `ops` for a database whose schema is `before`: its views and
+/// triggers are dropped and recreated around the changes that need it.
+///
+/// ```
+/// use stillroom::{render, Column, LiveSchema, Op, SqlType};
+///
+/// let mut note = Column::new("note", SqlType::Text);
+/// note.nullable = true;
+/// let r = render(&[Op::AddColumn { table: "jobs".into(), column: note, foreign_key: None }], &LiveSchema::default());
+/// assert_eq!(r.sql, "-- add column `jobs.note`\nALTER TABLE \"jobs\" ADD COLUMN \"note\" TEXT;\n");
+/// assert!(!r.foreign_keys_off);
+/// ```
+pub fn render(ops: &[Op], before: &LiveSchema) -> Rendered {
+    let mut r = Renderer {
+        out: Rendered {
+            requires: (3, 8, 0),
+            ..Rendered::default()
+        },
+        objects: objects(before),
+    };
+    let mut taken: Vec<String> = before
+        .schema
+        .tables()
+        .iter()
+        .map(|t| t.name.to_lowercase())
+        .collect();
+    for (i, op) in ops.iter().enumerate() {
+        if i > 0 {
+            r.out.sql.push('\n');
+        }
+        let _ = writeln!(r.out.sql, "-- {op}");
+        match op {
+            Op::CreateTable(t) => r.create_table(t),
+            Op::DropTable(t) => r.stmt(format!("DROP TABLE {}", quote_ident(&t.name))),
+            Op::RenameTable { from, to } => {
+                r.version((3, 25, 0));
+                r.stmt(format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    quote_ident(from),
+                    quote_ident(to)
+                ));
+                r.respell(from, to);
+            }
+            Op::AddColumn {
+                table,
+                column,
+                foreign_key,
+            } => r.add_column(table, column, foreign_key.as_ref()),
+            Op::DropColumn { table, column } => r.drop_column(table, &column.name),
+            Op::RenameColumn { table, from, to } => {
+                r.version((3, 25, 0));
+                r.stmt(format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    quote_ident(table),
+                    quote_ident(from),
+                    quote_ident(to)
+                ));
+                r.respell(from, to);
+            }
+            Op::CreateIndex { table, index } => r.stmt(index.create_sql(table)),
+            Op::DropIndex { index, .. } => {
+                r.stmt(format!("DROP INDEX {}", quote_ident(&index.name)))
+            }
+            Op::RebuildTable(rebuild) => {
+                let temp = temp_name(&rebuild.to.name, &taken);
+                taken.push(temp.to_lowercase());
+                r.rebuild(rebuild, &temp);
+            }
+        }
+    }
+    r.out
+}
+
+/// A view or trigger as the renderer tracks it through renames.
+struct Object {
+    kind: &'static str,
+    name: String,
+    table: String,
+    sql: String,
+}
+
+fn objects(before: &LiveSchema) -> Vec<Object> {
+    let make = |kind, o: &SchemaObject| Object {
+        kind,
+        name: o.name.clone(),
+        table: o.table.clone(),
+        sql: o.sql.clone(),
+    };
+    before
+        .views
+        .iter()
+        .map(|o| make("VIEW", o))
+        .chain(before.triggers.iter().map(|o| make("TRIGGER", o)))
+        .collect()
+}
+
+struct Renderer {
+    out: Rendered,
+    objects: Vec<Object>,
+}
+
+impl Renderer {
+    fn stmt(&mut self, sql: impl AsRef<str>) {
+        self.out.sql.push_str(sql.as_ref());
+        self.out.sql.push_str(";\n");
+    }
+
+    fn version(&mut self, v: (u32, u32, u32)) {
+        self.out.requires = self.out.requires.max(v);
+    }
+
+    fn create_table(&mut self, table: &Table) {
+        if table.strict {
+            self.version((3, 37, 0));
+        }
+        for sql in table.create_statements() {
+            self.stmt(sql);
+        }
+    }
+
+    fn add_column(&mut self, table: &str, column: &Column, foreign_key: Option<&ForeignKey>) {
+        let mut sql = format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            quote_ident(table),
+            column_definition(column, false, false)
+        );
+        // A foreign key added in place is a column constraint.
+        if let Some(fk) = foreign_key {
+            let _ = write!(
+                sql,
+                " REFERENCES {} ({})",
+                quote_ident(&fk.references_table),
+                ident_list(&fk.references_columns)
+            );
+            for (word, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+                if action != Action::NoAction {
+                    let _ = write!(sql, " ON {word} {}", action.as_sql());
+                }
+            }
+        }
+        self.stmt(sql);
+    }
+
+    fn drop_column(&mut self, table: &str, column: &str) {
+        self.version((3, 35, 0));
+        // SQLite refuses to drop a column a view or trigger names: set them
+        // aside and put them back (which fails, rightly, if they still need it).
+        let held =
+            self.hold(|o| sql_text::mentions(&o.sql, column) && sql_text::mentions(&o.sql, table));
+        self.stmt(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            quote_ident(table),
+            quote_ident(column)
+        ));
+        self.restore(held);
+    }
+
+    /// The 12 steps (https://sqlite.org/lang_altertable.html#otheralter),
+    /// with foreign keys off around the transaction (done by the runner).
+    fn rebuild(&mut self, rebuild: &Rebuild, temp: &str) {
+        let (from, to) = (&rebuild.from, &rebuild.to);
+        self.out.foreign_keys_off = true;
+        if to.strict {
+            self.version((3, 37, 0));
+        }
+        self.stmt(to.create_table_sql_named(temp));
+        let (columns, values) = copy_lists(rebuild);
+        if !columns.is_empty() {
+            self.stmt(format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                quote_ident(temp),
+                ident_list(&columns),
+                values.join(", "),
+                quote_ident(&from.name)
+            ));
+        }
+        if from.primary_key.autoincrement && to.primary_key.autoincrement {
+            // Keep the AUTOINCREMENT counter, which may be above every
+            // surviving key: ids of deleted rows are never handed out again.
+            self.stmt(format!(
+                "DELETE FROM sqlite_sequence WHERE name = {}",
+                quote_literal(temp)
+            ));
+            self.stmt(format!(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
+                quote_literal(temp),
+                quote_literal(&from.name)
+            ));
+        }
+        // Views and triggers that name the table would break the rename, and
+        // the table's own triggers go with it: set them aside.
+        let name = to.name.clone();
+        let held =
+            self.hold(|o| o.table.eq_ignore_ascii_case(&name) || sql_text::mentions(&o.sql, &name));
+        self.stmt(format!("DROP TABLE {}", quote_ident(&from.name)));
+        self.stmt(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote_ident(temp),
+            quote_ident(&to.name)
+        ));
+        for index in &to.indexes {
+            self.stmt(index.create_sql(&to.name));
+        }
+        self.restore(held);
+    }
+
+    /// Drops the views and triggers `pick` selects, returning them.
+    fn hold(&mut self, pick: impl Fn(&Object) -> bool) -> Vec<usize> {
+        let held: Vec<usize> = (0..self.objects.len())
+            .filter(|&i| pick(&self.objects[i]))
+            .collect();
+        for &i in &held {
+            let o = &self.objects[i];
+            let sql = format!("DROP {} {}", o.kind, quote_ident(&o.name));
+            self.stmt(sql);
+        }
+        held
+    }
+
+    /// Recreates held views and triggers, views first, each as it was.
+    fn restore(&mut self, held: Vec<usize>) {
+        let mut order = held;
+        order.sort_by_key(|&i| (self.objects[i].kind != "VIEW", i));
+        for i in order {
+            let sql = self.objects[i].sql.clone();
+            self.stmt(sql);
+        }
+    }
+
+    /// After a rename, the views and triggers SQLite rewrote say the new
+    /// name: so must the copies held here.
+    fn respell(&mut self, from: &str, to: &str) {
+        for o in &mut self.objects {
+            if o.table.eq_ignore_ascii_case(from) {
+                o.table = to.to_owned();
+            }
+            if sql_text::mentions(&o.sql, from) {
+                o.sql = respell(&o.sql, from, to);
+            }
+        }
+    }
+}
+
+/// `sql` with every bare or quoted name `from` written as `to`; everything
+/// else (spacing, comments, literals) kept.
+fn respell(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    for token in sql_text::tokenize(sql) {
+        let src = token.source();
+        let Some(at) = rest.find(src) else { continue };
+        out.push_str(&rest[..at]);
+        let renamed = matches!(token, Token::Word(_) | Token::Quoted(_))
+            && token.name().eq_ignore_ascii_case(from);
+        if renamed {
+            out.push_str(&quote_ident(to));
+        } else {
+            out.push_str(src);
+        }
+        rest = &rest[at + src.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The new table's columns filled from the old table, and their values:
+/// the old column (renames followed), with the default standing in for NULL
+/// where the column became NOT NULL. New columns are left to their defaults.
+fn copy_lists(rebuild: &Rebuild) -> (Vec<String>, Vec<String>) {
+    let mut columns = Vec::new();
+    let mut values = Vec::new();
+    for column in &rebuild.to.columns {
+        let source = rebuild
+            .renames
+            .iter()
+            .find(|(_, new)| new.eq_ignore_ascii_case(&column.name))
+            .map(|(old, _)| old.as_str())
+            .unwrap_or(&column.name);
+        let Some(old) = rebuild.from.column_ci(source) else {
+            continue;
+        };
+        let value = match (&column.default, old.nullable && !column.nullable) {
+            (Some(default), true) => format!("COALESCE({}, {default})", quote_ident(&old.name)),
+            _ => quote_ident(&old.name),
+        };
+        columns.push(column.name.clone());
+        values.push(value);
+    }
+    (columns, values)
+}
+
+/// A name for the rebuild's new table that no table has.
+fn temp_name(table: &str, taken: &[String]) -> String {
+    let base = format!("_stillroom_new_{table}");
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken.contains(&name.to_lowercase()) {
+        n += 1;
+        name = format!("{base}_{n}");
+    }
+    name
+}

@@ -1,0 +1,176 @@
+//! Running stored migrations: the statements of one part with errors that
+//! point at the file and line, foreign keys off around rebuilds, and replay
+//! of a whole history on an in-memory database.
+
+use rusqlite::Connection;
+
+use crate::introspect::{LiveSchema, introspect};
+use crate::sql_text::split_statements;
+use crate::store::{History, Migration};
+use crate::{Error, Result, StatementError};
+
+/// Which part of a migration runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The `up` part: towards the head.
+    Up,
+    /// The `down` part: back towards the first revision.
+    Down,
+}
+
+/// Runs one part of `migration`, statement by statement, on `conn` (inside
+/// the caller's transaction). An error names the revision, the file and
+/// line, the statement and SQLite's message.
+pub(crate) fn run_part(
+    conn: &Connection,
+    migration: &Migration,
+    direction: Direction,
+) -> Result<()> {
+    let (sql, first_line) = match direction {
+        Direction::Up => (migration.up.as_str(), migration.lines.0),
+        Direction::Down => match &migration.down {
+            Some(down) => (down.as_str(), migration.lines.1),
+            None => {
+                return Err(Error::NoDownPart {
+                    revision: migration.revision.clone(),
+                    path: migration.path.clone(),
+                });
+            }
+        },
+    };
+    for statement in split_statements(sql) {
+        conn.execute_batch(statement.sql).map_err(|source| {
+            Error::Statement(Box::new(StatementError {
+                revision: migration.revision.clone(),
+                path: migration.path.clone(),
+                line: first_line.max(1) + statement.line - 1,
+                sql: statement.sql.to_owned(),
+                source,
+            }))
+        })?;
+    }
+    Ok(())
+}
+
+/// The rows `PRAGMA foreign_key_check` reports, one sentence each.
+pub(crate) fn foreign_key_violations(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = stmt.query_map([], |r| {
+        let table: String = r.get(0)?;
+        let rowid: Option<i64> = r.get(1)?;
+        let parent: String = r.get(2)?;
+        Ok(match rowid {
+            Some(id) => format!("row {id} of `{table}` references a missing row of `{parent}`"),
+            None => format!("a row of `{table}` references a missing row of `{parent}`"),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Runs `f` with foreign key enforcement off when `off` is set, and turns it
+/// back on afterwards, on every path, if it was on. Must be called outside a
+/// transaction (SQLite ignores the pragma inside one).
+pub(crate) fn with_foreign_keys<T>(
+    conn: &Connection,
+    off: bool,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let was_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if !(off && was_on) {
+        return f();
+    }
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = f();
+    let restored = conn.execute_batch("PRAGMA foreign_keys = ON");
+    let value = result?;
+    restored?;
+    Ok(value)
+}
+
+/// Applies `steps` in one transaction: all of them or, after an error,
+/// none. Foreign keys are off around the transaction when a step needs it,
+/// and then checked before commit.
+pub(crate) fn apply_steps(conn: &Connection, steps: &[(&Migration, Direction)]) -> Result<()> {
+    let off = steps.iter().any(|(m, _)| m.foreign_keys_off);
+    with_foreign_keys(conn, off, || {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = steps
+            .iter()
+            .try_for_each(|(m, d)| run_part(conn, m, *d))
+            .and_then(|()| {
+                let violations = if off {
+                    foreign_key_violations(conn)?
+                } else {
+                    Vec::new()
+                };
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Error::ForeignKeyViolations { violations })
+                }
+            });
+        match result {
+            Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    })
+}
+
+/// A database built by running every migration of a history, in memory.
+pub struct Replayed {
+    /// The database, at the history's head.
+    pub conn: Connection,
+    /// Its schema.
+    pub schema: LiveSchema,
+}
+
+/// Runs every migration of `history` on a new in-memory database (foreign
+/// keys on, as [`configure`](crate::configure) sets them) and reads the
+/// schema they produce, hand-written SQL included.
+pub fn replay(history: &History) -> Result<Replayed> {
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    for m in &history.migrations {
+        check_version(m)?;
+    }
+    let steps: Vec<(&Migration, Direction)> = history
+        .migrations
+        .iter()
+        .map(|m| (m, Direction::Up))
+        .collect();
+    apply_steps(&conn, &steps)?;
+    let schema = introspect(&conn)?;
+    Ok(Replayed { conn, schema })
+}
+
+/// Fails when the SQLite in use is older than a migration requires.
+pub(crate) fn check_version(m: &Migration) -> Result<()> {
+    let Some(required) = &m.requires else {
+        return Ok(());
+    };
+    let parse = |v: &str| -> Option<i32> {
+        let mut parts = v.split('.').map(|p| p.trim().parse::<i32>().ok());
+        let (a, b, c) = (
+            parts.next()??,
+            parts.next().flatten().unwrap_or(0),
+            parts.next().flatten().unwrap_or(0),
+        );
+        Some(a * 1_000_000 + b * 1_000 + c)
+    };
+    match parse(required) {
+        Some(needed) if needed > rusqlite::version_number() => Err(Error::SqliteTooOld {
+            revision: m.revision.clone(),
+            required: required.clone(),
+            found: rusqlite::version().to_owned(),
+        }),
+        Some(_) => Ok(()),
+        None => Err(Error::MigrationFile {
+            path: m.path.clone(),
+            line: 1,
+            message: format!("`requires: SQLite {required}` is not a version like `3.37.0`"),
+        }),
+    }
+}

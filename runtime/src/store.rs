@@ -1,0 +1,488 @@
+//! Migration files: one `.sql` file per revision, with a small header a
+//! person can read and a machine can check, and an `up` and a `down` part.
+//!
+//! ```sql
+//! -- stillroom migration
+//! -- revision: 0002_add_site
+//! -- parent: 0001_initial
+//! -- message: add site
+//! -- requires: SQLite 3.37.0
+//! -- foreign-keys: off
+//! -- data-loss: drops column `jobs.legacy` and its values
+//!
+//! -- migrate:up
+//! ALTER TABLE "jobs" ADD COLUMN "site" TEXT;
+//!
+//! -- migrate:down
+//! ALTER TABLE "jobs" DROP COLUMN "site";
+//! ```
+//!
+//! `foreign-keys: off` (written for table rebuilds) makes the runner turn
+//! foreign key enforcement off around the migration's transaction and check
+//! every foreign key before commit. `data-loss` lines say what the migration
+//! loses; they are there only when data loss was allowed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+const MAGIC: &str = "-- stillroom migration";
+const UP: &str = "-- migrate:up";
+const DOWN: &str = "-- migrate:down";
+
+/// One stored migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The revision id (the file name without `.sql`).
+    pub revision: String,
+    /// The revision it applies on top of; `None` for the first.
+    pub parent: Option<String>,
+    /// What it does, in the author's words.
+    pub message: String,
+    /// The oldest SQLite version it needs, as written (`3.37.0`).
+    pub requires: Option<String>,
+    /// Whether foreign key enforcement must be off while it runs.
+    pub foreign_keys_off: bool,
+    /// What it loses, one sentence each (only when data loss was allowed).
+    pub data_loss: Vec<String>,
+    /// The `up` SQL.
+    pub up: String,
+    /// The `down` SQL; `None` when the file has no down part.
+    pub down: Option<String>,
+    /// Where it was read from (empty for one not yet written).
+    pub path: PathBuf,
+    /// The 1-based line of the file where `up` and `down` start, to point
+    /// errors at the right line.
+    pub lines: (usize, usize),
+}
+
+impl Migration {
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{MAGIC}\n-- revision: {}\n", self.revision);
+        let _ = writeln!(
+            out,
+            "-- parent: {}",
+            self.parent.as_deref().unwrap_or("none")
+        );
+        let _ = writeln!(out, "-- message: {}", self.message);
+        if let Some(requires) = &self.requires {
+            let _ = writeln!(out, "-- requires: SQLite {requires}");
+        }
+        if self.foreign_keys_off {
+            out.push_str("-- foreign-keys: off\n");
+        }
+        for loss in &self.data_loss {
+            let _ = writeln!(out, "-- data-loss: {loss}");
+        }
+        let _ = write!(out, "\n{UP}\n{}", self.up);
+        if let Some(down) = &self.down {
+            let _ = write!(out, "\n{DOWN}\n{down}");
+        }
+        out
+    }
+
+    /// Parses a migration file's text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let bad = |line: usize, message: String| Error::MigrationFile {
+            path: path.to_owned(),
+            line,
+            message,
+        };
+        let mut m = Migration {
+            revision: String::new(),
+            parent: None,
+            message: String::new(),
+            requires: None,
+            foreign_keys_off: false,
+            data_loss: Vec::new(),
+            up: String::new(),
+            down: None,
+            path: path.to_owned(),
+            lines: (0, 0),
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.first().map(|l| l.trim_end()) != Some(MAGIC) {
+            return Err(bad(
+                1,
+                format!(
+                    "the file does not start with `{MAGIC}`; it is not a stillroom migration (move it out of the migrations directory)"
+                ),
+            ));
+        }
+        let (mut revision, mut parent) = (None, None);
+        let mut i = 1;
+        while i < lines.len() && lines[i].trim_end() != UP {
+            let line = lines[i].trim_end();
+            if let Some((key, value)) = header_entry(line) {
+                match key {
+                    "revision" => revision = Some(value.to_owned()),
+                    "parent" => parent = Some(value.to_owned()),
+                    "message" => m.message = value.to_owned(),
+                    "requires" => {
+                        m.requires = Some(value.trim_start_matches("SQLite").trim().to_owned())
+                    }
+                    "foreign-keys" if value == "off" => m.foreign_keys_off = true,
+                    "foreign-keys" => {
+                        return Err(bad(
+                            i + 1,
+                            format!("`foreign-keys: {value}`: the only value is `off`"),
+                        ));
+                    }
+                    "data-loss" => m.data_loss.push(value.to_owned()),
+                    other => {
+                        return Err(bad(
+                            i + 1,
+                            format!(
+                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys and data-loss"
+                            ),
+                        ));
+                    }
+                }
+            } else if !line.is_empty() && !line.starts_with("--") {
+                return Err(bad(
+                    i + 1,
+                    format!("SQL before `{UP}`; put statements after that line"),
+                ));
+            }
+            i += 1;
+        }
+        if i == lines.len() {
+            return Err(bad(
+                i,
+                format!("no `{UP}` line; every migration has an up part that starts with it"),
+            ));
+        }
+        m.revision =
+            revision.ok_or_else(|| bad(1, "the header has no `-- revision:` line".into()))?;
+        let parent = parent.ok_or_else(|| {
+            bad(
+                1,
+                "the header has no `-- parent:` line (write `none` for the first revision)".into(),
+            )
+        })?;
+        m.parent = (parent != "none").then_some(parent);
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if !stem.is_empty() && stem != m.revision {
+            return Err(bad(
+                2,
+                format!(
+                    "the header says revision `{}` but the file is named `{stem}.sql`; the two must agree",
+                    m.revision
+                ),
+            ));
+        }
+        let body = &lines[i + 1..];
+        let down_at = body.iter().position(|l| l.trim_end() == DOWN);
+        if let Some(second) =
+            down_at.and_then(|d| body[d + 1..].iter().position(|l| l.trim_end() == DOWN))
+        {
+            return Err(bad(
+                i + down_at.unwrap_or(0) + second + 3,
+                format!("a second `{DOWN}` line"),
+            ));
+        }
+        if body.iter().any(|l| l.trim_end() == UP) {
+            return Err(bad(i + 1, format!("a second `{UP}` line")));
+        }
+        // A part's trailing blank lines separate it from the next: not its own.
+        let join = |ls: &[&str]| {
+            let text: String = ls.iter().map(|l| format!("{l}\n")).collect();
+            let trimmed = text.trim_end();
+            if trimmed.is_empty() {
+                String::new()
+            } else {
+                format!("{trimmed}\n")
+            }
+        };
+        match down_at {
+            Some(d) => {
+                m.up = join(&body[..d]);
+                m.down = Some(join(&body[d + 1..]));
+                m.lines = (i + 2, i + d + 3);
+            }
+            None => {
+                m.up = join(body);
+                m.lines = (i + 2, 0);
+            }
+        }
+        Ok(m)
+    }
+}
+
+/// `-- key: value` with a key of lower-case letters and dashes.
+fn header_entry(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("-- ")?;
+    let (key, value) = rest.split_once(':')?;
+    let is_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    is_key.then(|| (key, value.trim()))
+}
+
+/// A directory's migrations, checked and put in order from the first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// The migrations from the first to the head.
+    pub migrations: Vec<Migration>,
+}
+
+impl History {
+    /// Reads and checks every `.sql` file in `dir`. A directory that does not
+    /// exist is an empty history.
+    ///
+    /// Errors name the files: a malformed header, two files claiming one
+    /// revision, a parent no file has, two revisions with one parent (two
+    /// heads, as after merging two branches), more than one first revision.
+    pub fn read(dir: &Path) -> Result<Self> {
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                });
+            }
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|source| Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                })?
+                .path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut migrations = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            migrations.push(Migration::parse(&text, &path)?);
+        }
+        Self::order(migrations, dir)
+    }
+
+    /// Checks the links between `migrations` and orders them from the first.
+    pub fn order(migrations: Vec<Migration>, dir: &Path) -> Result<Self> {
+        let invalid = |message: String| Error::InvalidHistory {
+            dir: dir.to_owned(),
+            message,
+        };
+        let mut by_id: BTreeMap<&str, &Migration> = BTreeMap::new();
+        for m in &migrations {
+            if let Some(other) = by_id.insert(&m.revision, m) {
+                return Err(invalid(format!(
+                    "revision `{}` is claimed by both {} and {}; rename one of them (file name and `-- revision:`)",
+                    m.revision,
+                    other.path.display(),
+                    m.path.display()
+                )));
+            }
+        }
+        let mut children: BTreeMap<Option<&str>, Vec<&Migration>> = BTreeMap::new();
+        for m in &migrations {
+            if let Some(parent) = &m.parent
+                && !by_id.contains_key(parent.as_str())
+            {
+                return Err(invalid(format!(
+                    "{} names parent revision `{parent}`, which no file in the directory has; restore that file or correct `-- parent:`",
+                    m.path.display()
+                )));
+            }
+            children.entry(m.parent.as_deref()).or_default().push(m);
+        }
+        if let Some((parent, kids)) = children.iter().find(|(_, kids)| kids.len() > 1) {
+            let files: Vec<String> = kids.iter().map(|k| k.path.display().to_string()).collect();
+            let after = parent.map_or_else(
+                || "as the first revision".to_owned(),
+                |p| format!("on top of `{p}`"),
+            );
+            return Err(invalid(format!(
+                "two heads: {} all apply {after} (as after merging two branches); keep one line: set the later file's `-- parent:` to the other's revision, renumber it to sort after it, and check it still applies",
+                files.join(" and ")
+            )));
+        }
+        let mut ordered = Vec::with_capacity(migrations.len());
+        let mut next = children.get(&None).and_then(|k| k.first()).copied();
+        while let Some(m) = next {
+            ordered.push(m.clone());
+            next = children
+                .get(&Some(m.revision.as_str()))
+                .and_then(|k| k.first())
+                .copied();
+        }
+        if ordered.len() != migrations.len() {
+            return Err(invalid("the revisions' parents form a cycle; each `-- parent:` must name an earlier revision".into()));
+        }
+        Ok(Self {
+            migrations: ordered,
+        })
+    }
+
+    /// The last revision, if any.
+    pub fn head(&self) -> Option<&Migration> {
+        self.migrations.last()
+    }
+
+    /// The file name for a new revision after these: the next number and a
+    /// slug of `message` (`0003_add_client_task`).
+    pub fn next_revision(&self, message: &str) -> String {
+        let number = self
+            .migrations
+            .iter()
+            .filter_map(|m| m.revision.split('_').next()?.parse::<u32>().ok())
+            .max()
+            .map_or(1, |n| n + 1);
+        let mut slug: String = message
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        while slug.contains("__") {
+            slug = slug.replace("__", "_");
+        }
+        let slug: String = slug.trim_matches('_').chars().take(48).collect();
+        let slug = slug.trim_end_matches('_');
+        if slug.is_empty() {
+            format!("{number:04}")
+        } else {
+            format!("{number:04}_{slug}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn migration(revision: &str, parent: Option<&str>) -> Migration {
+        Migration {
+            revision: revision.into(),
+            parent: parent.map(Into::into),
+            message: "m".into(),
+            requires: Some("3.37.0".into()),
+            foreign_keys_off: true,
+            data_loss: vec!["drops column `a.b` and its values".into()],
+            up: "CREATE TABLE a (b TEXT);\n".into(),
+            down: Some("DROP TABLE a;\n".into()),
+            path: PathBuf::from(format!("{revision}.sql")),
+            lines: (0, 0),
+        }
+    }
+
+    #[test]
+    fn text_round_trips() -> Result<()> {
+        let m = migration("0001_init", None);
+        let text = m.to_text();
+        assert!(
+            text.starts_with("-- stillroom migration\n-- revision: 0001_init\n-- parent: none\n"),
+            "{text}"
+        );
+        let back = Migration::parse(&text, Path::new("0001_init.sql"))?;
+        assert_eq!(back.lines, (10, 13));
+        assert_eq!(
+            Migration {
+                lines: (0, 0),
+                ..back
+            },
+            m
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn header_errors_name_the_line() {
+        let cases = [
+            ("CREATE TABLE x (a);", "does not start with"),
+            (
+                "-- stillroom migration\n-- revision: 0001\n-- parnet: none\n-- migrate:up\n",
+                "unknown header `parnet`",
+            ),
+            (
+                "-- stillroom migration\n-- revision: 0001\n-- parent: none\n",
+                "no `-- migrate:up` line",
+            ),
+            (
+                "-- stillroom migration\n-- parent: none\n-- migrate:up\n",
+                "no `-- revision:` line",
+            ),
+            (
+                "-- stillroom migration\n-- revision: 0009\n-- parent: none\n-- migrate:up\n",
+                "file is named `0001.sql`",
+            ),
+            (
+                "-- stillroom migration\n-- revision: 0001\n-- parent: none\nDROP TABLE x;\n-- migrate:up\n",
+                "SQL before",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = Migration::parse(text, Path::new("0001.sql"))
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{err}");
+            assert!(err.contains("0001.sql"), "{err}");
+        }
+    }
+
+    #[test]
+    fn history_orders_and_finds_heads() -> Result<()> {
+        let dir = Path::new("migrations");
+        let h = History::order(
+            vec![
+                migration("0002_b", Some("0001_a")),
+                migration("0001_a", None),
+            ],
+            dir,
+        )?;
+        assert_eq!(h.head().map(|m| m.revision.as_str()), Some("0002_b"));
+        assert_eq!(h.next_revision("Add client task!"), "0003_add_client_task");
+
+        let two_heads = History::order(
+            vec![
+                migration("0001_a", None),
+                migration("0002_b", Some("0001_a")),
+                migration("0002_c", Some("0001_a")),
+            ],
+            dir,
+        );
+        let err = two_heads.map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("two heads") && err.contains("0002_b.sql") && err.contains("0002_c.sql"),
+            "{err}"
+        );
+
+        let missing = History::order(vec![migration("0002_b", Some("0001_a"))], dir)
+            .map(|_| ())
+            .unwrap_err();
+        assert!(
+            missing.to_string().contains("parent revision `0001_a`"),
+            "{missing}"
+        );
+
+        let twice = History::order(
+            vec![migration("0001_a", None), migration("0001_a", None)],
+            dir,
+        )
+        .map(|_| ())
+        .unwrap_err();
+        assert!(twice.to_string().contains("claimed by both"), "{twice}");
+        Ok(())
+    }
+}
