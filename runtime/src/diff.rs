@@ -57,7 +57,8 @@ impl fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
-const ALLOW: &str = "to accept the loss, generate with data loss allowed (`--allow-data-loss`)";
+/// How to accept a loss, ending every refusal.
+const ALLOW: &str = "or, to accept the loss, generate with data loss allowed (`--allow-data-loss`)";
 
 /// The operations that take a database with schema `from` to schema `to`.
 ///
@@ -123,7 +124,7 @@ pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Re
         cx.loss(
             format!("drops table `{}` and all its rows", table.name),
             format!(
-                "table `{}` has no model any more: dropping it loses all its rows; if a model now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that model{}; {ALLOW}",
+                "table `{}` has no model any more: dropping it loses all its rows; if a model now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that model{}, {ALLOW}",
                 table.name,
                 table.name,
                 if created_any { " (a new table appears in the same change)" } else { "" }
@@ -372,7 +373,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         if cx.options.allow_data_loss || !ambiguous {
             cx.loss(
                 format!("drops column `{name}.{}` and its values", d.name),
-                format!("column `{name}.{}` has no field any more: dropping it loses its values; if a field now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that field; {ALLOW}", d.name, d.name),
+                format!("column `{name}.{}` has no field any more: dropping it loses its values; if a field now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that field, {ALLOW}", d.name, d.name),
             );
         }
         let old_name = renamed_name(&d.name, &m.renames);
@@ -385,7 +386,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
             if !a.nullable && a.default.is_none() {
                 cx.loss(
                     format!("adds NOT NULL column `{name}.{}` without a default: fails if the table has rows", a.name),
-                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"`, make it an `Option`, or {}", a.name, &ALLOW[3..]),
+                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`, {ALLOW}", a.name),
                 );
             }
             reasons.push(format!("add column `{}` ({why})", a.name));
@@ -393,6 +394,20 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
     }
     table_level_changes(old, new, &mut reasons);
     if !reasons.is_empty() {
+        // Say everything the rebuild does, not only what forced it.
+        for (from, to) in &m.renames {
+            reasons.push(format!("rename `{from}` to `{to}`"));
+        }
+        for a in m.added.iter().filter(|a| addable(a, new).is_ok()) {
+            reasons.push(format!("add column `{}`", a.name));
+        }
+        for d in m
+            .dropped
+            .iter()
+            .filter(|d| droppable(old, &renamed_name(&d.name, &m.renames)))
+        {
+            reasons.push(format!("drop column `{}`", d.name));
+        }
         let mut from = m.old.clone();
         from.name = name.clone();
         let rebuild = Rebuild {
@@ -463,22 +478,19 @@ fn column_change(cx: &mut Cx, table: &str, o: &Column, n: &Column, reasons: &mut
         if !lossless(&o.sql_type, &n.sql_type) {
             cx.loss(
                 format!("changes `{table}.{col}` from {} to {}: values that do not convert are lost or fail", o.sql_type, n.sql_type),
-                format!("changing `{table}.{col}` from {} to {} can lose values; keep the type, or {}", o.sql_type, n.sql_type, &ALLOW[3..]),
+                format!("changing `{table}.{col}` from {} to {} can lose values; keep the type, {ALLOW}", o.sql_type, n.sql_type),
             );
         }
     }
     if o.nullable && !n.nullable {
         reasons.push(format!("`{col}` becomes NOT NULL"));
         let fill = n.default.as_deref().map_or_else(
-            || "fails if any row holds NULL".to_owned(),
-            |d| format!("NULLs become {d}"),
+            || "the migration fails if any row holds NULL".to_owned(),
+            |d| format!("its NULLs become {d}"),
         );
         cx.loss(
             format!("makes `{table}.{col}` NOT NULL: {fill}"),
-            format!(
-                "making `{table}.{col}` NOT NULL {fill}; keep it an `Option`, or {}",
-                &ALLOW[3..]
-            ),
+            format!("making `{table}.{col}` NOT NULL changes data ({fill}); keep it an `Option`, {ALLOW}"),
         );
     } else if !o.nullable && n.nullable {
         reasons.push(format!("`{col}` becomes nullable"));
