@@ -6,6 +6,7 @@
 mod ast;
 mod attr;
 mod ctxt;
+mod embed;
 mod expand;
 mod sql;
 mod valid;
@@ -17,6 +18,17 @@ use proc_macro2::TokenStream as TokenStream2;
 #[proc_macro_derive(Model, attributes(model))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
+}
+
+/// Embeds the migration files of a directory (default: `migrations/` beside
+/// the calling crate's `Cargo.toml`) and registers them as the application's
+/// default set: see `stillroom::embed_migrations!`.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as embed::Input);
+    embed::expand(input)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
 }
 
 /// The derive on `proc_macro2` tokens, callable from unit tests.

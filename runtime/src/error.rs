@@ -75,6 +75,63 @@ pub enum Error {
         /// The version in use.
         found: String,
     },
+    /// A migration call was made inside an open transaction.
+    #[error(
+        "migrations need a connection outside any transaction (they take the write lock and may turn foreign keys off); commit or roll back first"
+    )]
+    InTransaction,
+    /// The database records a revision the migrations do not have.
+    #[error("the database is at revision `{revision}`, which this program's migrations do not include (their head is {}): it was migrated by a newer version of the application. Run that version, or downgrade with it first; this program did not touch the database", head.as_deref().map_or("empty".to_owned(), |h| format!("`{h}`")))]
+    UnknownRevision {
+        /// The unknown revision.
+        revision: String,
+        /// This program's head.
+        head: Option<String>,
+    },
+    /// The ledger's revisions are not the migrations' first revisions.
+    #[error("{message}")]
+    LedgerMismatch {
+        /// What disagrees and what to do.
+        message: String,
+    },
+    /// An applied migration's file changed since it ran.
+    #[error("migration `{revision}` ({}) was edited after it was applied: its checksum was {recorded} and is now {current}. Restore the file as it was; or, if the edit was reviewed and changes nothing that ran (a comment, a fix for new databases only), accept it with `Migrator::accept_edited` (CLI: `accept-edited {revision}`)", path.display())]
+    ChecksumMismatch {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+        /// The checksum in the ledger.
+        recorded: String,
+        /// The checksum of the file now.
+        current: String,
+    },
+    /// The live schema differs from the models.
+    #[error("the database schema does not match the models:\n  - {}\nIf a model changed, generate and ship a migration; if the database was changed by hand, undo that change", differences.join("\n  - "))]
+    SchemaMismatch {
+        /// Every difference, one sentence each.
+        differences: Vec<String>,
+    },
+    /// A database made before stillroom matches no revision's schema.
+    #[error("this database has tables but no migration ledger, and its schema is not the schema of any revision, so it was not adopted (nothing was changed). Closest: revision `{closest}`, which differs by:\n  - {}\nBring the database to that schema by hand and run again, or record a revision with `stamp` if you know it is right", differences.join("\n  - "))]
+    AdoptionFailed {
+        /// The revision whose schema is closest.
+        closest: String,
+        /// What would take that revision's schema to the database's.
+        differences: Vec<String>,
+    },
+    /// A revision or target that does not fit.
+    #[error("{message}")]
+    BadTarget {
+        /// What is wrong.
+        message: String,
+    },
+    /// No default migration set, or more than one.
+    #[error("{message}")]
+    NoDefaultMigrations {
+        /// What was found and what to do.
+        message: String,
+    },
     /// Generating a migration would lose data; nothing was written.
     #[error(transparent)]
     Refused(#[from] Refused),

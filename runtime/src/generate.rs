@@ -82,7 +82,14 @@ pub fn generate(
     if up.is_empty() {
         return Ok(Generated::NothingToDo);
     }
-    let up_sql = render(&up.ops, &before);
+    let mut up_sql = render(&up.ops, &before);
+    // Say in the file what the comparison could not see.
+    let notes: String = before
+        .unsupported
+        .iter()
+        .map(|u| format!("-- not compared: {u}\n"))
+        .collect();
+    up_sql.sql.insert_str(0, &notes);
     let revision = history.next_revision(message);
     let mut migration = Migration {
         revision: revision.clone(),
@@ -95,6 +102,7 @@ pub fn generate(
         down: None,
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
+        checksum: String::new(),
     };
     let conn = replayed.conn;
     try_step(&conn, &migration, Direction::Up)?;
@@ -135,7 +143,8 @@ pub fn generate(
         source,
     })?;
     // Read back as the runner will, so the stored line numbers are right.
-    let migration = Migration::parse(&text, &migration.path)?;
+    let mut migration = Migration::parse(&text, &migration.path)?;
+    migration.checksum = crate::checksum(&text);
     Ok(Generated::Written {
         path: migration.path.clone(),
         migration,

@@ -50,6 +50,9 @@ mod diff;
 mod error;
 mod generate;
 mod introspect;
+mod ledger;
+mod migrate;
+mod migrations;
 mod model;
 mod ops;
 mod registry;
@@ -59,12 +62,16 @@ mod schema;
 mod sql_text;
 mod store;
 mod types;
+mod verify;
 
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use diff::{Diff, DiffOptions, Refused, diff};
 pub use error::{Error, QueryError, Result, StatementError};
 pub use generate::{GenerateOptions, Generated, check, generate};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
+pub use ledger::Applied;
+pub use migrate::{Migrator, Report, Status, Target, migrate};
+pub use migrations::{Migrations, checksum};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
@@ -150,10 +157,35 @@ pub use schema::{
 pub use stillroom_macros::Model;
 pub use store::{History, Migration};
 pub use types::{ColumnType, ValueCheck};
+pub use verify::differences;
+
+/// Embeds the migration files of a directory in the binary and registers
+/// them as the application's default set, used by [`migrate`].
+///
+/// The directory defaults to `migrations/` beside the calling crate's
+/// `Cargo.toml`; another may be given relative to it:
+/// `embed_migrations!("db/migrations")`. A missing directory is an empty set.
+///
+/// Cargo rebuilds the crate when an embedded file changes. It cannot know
+/// that a file was *added*: add a build script so a new migration is never
+/// left out of the binary (the stale-binary trap):
+///
+/// ```text
+/// // build.rs
+/// fn main() {
+///     println!("cargo:rerun-if-changed=migrations");
+/// }
+/// ```
+///
+/// ```ignore
+/// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+/// ```
+pub use stillroom_macros::embed_migrations;
 
 /// What the derive's generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::migrations::{DefaultMigrations, EmbeddedFile};
     pub use crate::model::Statements;
     pub use crate::registry::ModelEntry;
     pub use inventory;

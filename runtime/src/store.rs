@@ -57,6 +57,8 @@ pub struct Migration {
     /// The 1-based line of the file where `up` and `down` start, to point
     /// errors at the right line.
     pub lines: (usize, usize),
+    /// The [`checksum`](crate::checksum) of the file's text.
+    pub checksum: String,
 }
 
 impl Migration {
@@ -103,6 +105,7 @@ impl Migration {
             down: None,
             path: path.to_owned(),
             lines: (0, 0),
+            checksum: String::new(),
         };
         let lines: Vec<&str> = text.lines().collect();
         if lines.first().map(|l| l.trim_end()) != Some(MAGIC) {
@@ -191,15 +194,21 @@ impl Migration {
         if body.iter().any(|l| l.trim_end() == UP) {
             return Err(bad(i + 1, format!("a second `{UP}` line")));
         }
-        // A part's trailing blank lines separate it from the next: not its own.
-        let join = |ls: &[&str]| {
-            let text: String = ls.iter().map(|l| format!("{l}\n")).collect();
-            let trimmed = text.trim_end();
-            if trimmed.is_empty() {
-                String::new()
-            } else {
-                format!("{trimmed}\n")
+        // A part is the file's text between its marker lines, sliced, not
+        // copied line by line (this runs for every file at every startup);
+        // its trailing blank lines separate it from the next part.
+        let join = |ls: &[&str]| match (ls.first(), ls.last()) {
+            (Some(first), Some(last)) => {
+                let start = first.as_ptr() as usize - text.as_ptr() as usize;
+                let end = last.as_ptr() as usize - text.as_ptr() as usize + last.len();
+                let part = text[start..end].trim_end();
+                if part.is_empty() {
+                    String::new()
+                } else {
+                    format!("{part}\n")
+                }
             }
+            _ => String::new(),
         };
         match down_at {
             Some(d) => {
@@ -268,7 +277,9 @@ impl History {
                 path: path.clone(),
                 source,
             })?;
-            migrations.push(Migration::parse(&text, &path)?);
+            let mut migration = Migration::parse(&text, &path)?;
+            migration.checksum = crate::checksum(&text);
+            migrations.push(migration);
         }
         Self::order(migrations, dir)
     }
@@ -383,6 +394,7 @@ mod tests {
             down: Some("DROP TABLE a;\n".into()),
             path: PathBuf::from(format!("{revision}.sql")),
             lines: (0, 0),
+            checksum: String::new(),
         }
     }
 

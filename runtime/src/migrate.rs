@@ -1,0 +1,716 @@
+//! Applying migrations to a live database: at startup ([`migrate`]) and on
+//! demand ([`Migrator`]: upgrade, downgrade, stamp, status, offline SQL).
+//!
+//! Every change takes SQLite's write lock (`BEGIN IMMEDIATE`) before it
+//! reads the ledger, so two processes starting at once cannot both migrate:
+//! one applies, the other waits for the lock (the busy timeout) and then finds
+//! nothing to do. All the steps of one call run in one transaction.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::str::FromStr;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use rusqlite::Connection;
+
+use crate::diff::{DiffOptions, diff};
+use crate::introspect::introspect;
+use crate::ledger::{self, Applied};
+use crate::migrations::Migrations;
+use crate::replay::{
+    Direction, apply_steps, check_version, foreign_key_violations, run_part, with_foreign_keys,
+};
+use crate::schema::{Schema, quote_literal};
+use crate::store::History;
+use crate::verify::{differences, fingerprint, verify_now};
+use crate::{Error, Result, registry};
+
+/// Applies the pending migrations of the application's embedded set (see
+/// [`embed_migrations!`](crate::embed_migrations)), then checks that the
+/// database matches the models in the [`registry`].
+///
+/// Call it when the application starts, on a connection that is not in a
+/// transaction. On an up-to-date database it reads the ledger and returns;
+/// the full comparison with the models is skipped while nothing has changed
+/// the schema since the last successful one (`PRAGMA schema_version`).
+///
+/// A database made before stillroom (tables, no ledger) is adopted: if its
+/// schema is the schema of some revision, that revision is recorded and the
+/// rest applied; otherwise the error shows the differences.
+pub fn migrate(conn: &Connection) -> Result<Report> {
+    Migrator::new(Migrations::default_set()?.history()?).migrate(conn)
+}
+
+/// Where to migrate to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The last revision.
+    Head,
+    /// Before the first revision: no tables.
+    Base,
+    /// A revision by id (or a prefix of exactly one id).
+    Revision(String),
+    /// Steps from the current revision: `-1` is one back, `+2` two ahead.
+    Relative(i64),
+}
+
+impl FromStr for Target {
+    type Err = std::convert::Infallible;
+
+    /// `head`, `base`, `+N` / `-N`, or a revision.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let s = s.trim();
+        Ok(match s {
+            "head" => Self::Head,
+            "base" => Self::Base,
+            _ if (s.starts_with('-') || s.starts_with('+')) && s[1..].parse::<i64>().is_ok() => {
+                Self::Relative(s.parse().unwrap_or(0))
+            }
+            _ => Self::Revision(s.to_owned()),
+        })
+    }
+}
+
+/// What a migration call did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The revisions whose `up` (or, downgrading, `down`) part ran, in order.
+    pub ran: Vec<String>,
+    /// The revision a pre-stillroom database was found at, if it was adopted.
+    pub adopted: Option<String>,
+    /// The database's revision afterwards (`None`: base).
+    pub current: Option<String>,
+    /// Whether the live schema was compared with the models (rather than
+    /// trusted from an earlier comparison, or not compared).
+    pub compared: bool,
+}
+
+/// The state of a database, in the spirit of Alembic's `current` and a
+/// `check_migrations_status()`, but complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The database's revision (`None`: base).
+    pub current: Option<String>,
+    /// The last revision of the migrations.
+    pub head: Option<String>,
+    /// The revisions not yet applied, in order.
+    pub pending: Vec<String>,
+    /// The ledger, in order.
+    pub applied: Vec<Applied>,
+    /// Why the ledger and the migrations disagree, if they do (the error
+    /// `migrate` would give).
+    pub problem: Option<String>,
+    /// How the live schema differs from the models (empty: it matches), when
+    /// the database is at head; `None` otherwise.
+    pub differences: Option<Vec<String>>,
+}
+
+/// Migrations applied to a database, with options: an explicit set of
+/// migrations, another model set, no verification.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{History, Migrator, Target};
+///
+/// let history = History::default(); // usually `MIGRATIONS.history()?` or `History::read(dir)?`
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let schema = stillroom::Schema::default();
+/// let migrator = Migrator::new(&history).schema(&schema);
+/// let report = migrator.upgrade(&conn, &Target::Head)?;
+/// assert!(report.ran.is_empty());
+/// assert_eq!(migrator.status(&conn)?.pending.len(), 0);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Migrator<'a> {
+    history: &'a History,
+    schema: Option<&'a Schema>,
+    verify: bool,
+}
+
+/// What one locked pass decided.
+enum Pass<T> {
+    /// Done: commit (or roll back when nothing was written) and return.
+    Done { value: T, wrote: bool },
+    /// A pending migration rebuilds a table: start again with foreign keys off.
+    NeedForeignKeysOff,
+}
+
+impl<'a> Migrator<'a> {
+    /// A migrator for `history`, verifying against the [`registry`].
+    pub fn new(history: &'a History) -> Self {
+        Self {
+            history,
+            schema: None,
+            verify: true,
+        }
+    }
+
+    /// Verifies against `schema` instead of the registry.
+    #[must_use]
+    pub fn schema(mut self, schema: &'a Schema) -> Self {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Whether to compare the live schema with the models after upgrading to
+    /// head (on by default).
+    #[must_use]
+    pub fn verify(mut self, verify: bool) -> Self {
+        self.verify = verify;
+        self
+    }
+
+    /// Upgrades to head and verifies: what [`migrate`] does.
+    pub fn migrate(&self, conn: &Connection) -> Result<Report> {
+        self.upgrade(conn, &Target::Head)
+    }
+
+    /// Applies the migrations up to `target`, in one transaction.
+    pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off))
+    }
+
+    /// Runs the `down` parts from the current revision back to `target`
+    /// (exclusive), newest first, in one transaction.
+    pub fn downgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.locked(conn, |fk_off| self.downgrade_pass(conn, target, fk_off))
+    }
+
+    /// Records `target` as the database's revision without running anything:
+    /// the ledger then lists exactly the revisions up to it (as `stamped`).
+    pub fn stamp(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.locked(conn, |_| {
+            ledger::create(conn)?;
+            let applied = ledger::read(conn)?;
+            let position =
+                self.resolve(target, applied.len().min(self.history.migrations.len()))?;
+            ledger::truncate(conn, 0)?;
+            for (i, m) in self.history.migrations[..position].iter().enumerate() {
+                let kept = applied
+                    .iter()
+                    .find(|a| a.revision == m.revision && a.checksum == m.checksum);
+                ledger::record(
+                    conn,
+                    i,
+                    m,
+                    kept.map_or(0, |a| a.duration_ms),
+                    kept.map_or("stamped", |a| a.how.as_str()),
+                )?;
+            }
+            let current = position
+                .checked_sub(1)
+                .map(|i| self.history.migrations[i].revision.clone());
+            Ok(Pass::Done {
+                value: Report {
+                    current,
+                    ..Report::default()
+                },
+                wrote: true,
+            })
+        })
+    }
+
+    /// Accepts the current text of an applied migration that was edited
+    /// after it ran: the ledger takes the file's new checksum. For a reviewed
+    /// edit (a comment, a fix that changes no schema); nothing is run.
+    pub fn accept_edited(&self, conn: &Connection, revision: &str) -> Result<()> {
+        let position = self.position_of(revision)?;
+        let m = &self.history.migrations[position];
+        self.locked(conn, |_| {
+            if ledger::accept_checksum(conn, &m.revision, &m.checksum)? {
+                tracing::info!(revision = %m.revision, checksum = %m.checksum, "accepted the edited migration");
+                Ok(Pass::Done { value: (), wrote: true })
+            } else {
+                Err(Error::BadTarget { message: format!("revision `{revision}` is not applied to this database, so there is nothing to accept") })
+            }
+        })
+    }
+
+    /// The database's state: current revision, pending revisions, the
+    /// ledger, and (at head) how the schema differs from the models. Reads
+    /// only.
+    pub fn status(&self, conn: &Connection) -> Result<Status> {
+        let applied = ledger::read(conn)?;
+        let head = self.history.head().map(|m| m.revision.clone());
+        let checked = self.check_ledger(&applied);
+        let problem = checked.as_ref().err().map(ToString::to_string);
+        let done = applied.len().min(self.history.migrations.len());
+        let pending = if problem.is_some() {
+            Vec::new()
+        } else {
+            self.revisions(done..self.history.migrations.len())
+        };
+        let at_head = problem.is_none() && pending.is_empty();
+        let differences = if at_head {
+            Some(differences(conn, self.models()?)?)
+        } else {
+            None
+        };
+        Ok(Status {
+            current: applied.last().map(|a| a.revision.clone()),
+            head,
+            pending,
+            applied,
+            problem,
+            differences,
+        })
+    }
+
+    /// Compares the live schema with the models now, ignoring any cached
+    /// result; fails listing every difference.
+    pub fn check_schema(&self, conn: &Connection) -> Result<()> {
+        verify_now(conn, self.models()?)
+    }
+
+    /// The SQL that taking a database from `from` (`None`: base) to `to`
+    /// runs, without a database: what `upgrade` or `downgrade` would execute,
+    /// ledger statements and transaction included, for review or to run by
+    /// hand.
+    pub fn sql(&self, from: Option<&str>, to: &Target) -> Result<String> {
+        let start = match from {
+            Some(revision) => self.position_of(revision)? + 1,
+            None => 0,
+        };
+        let end = self.resolve(to, start)?;
+        let (steps, direction): (Vec<usize>, Direction) = if end >= start {
+            ((start..end).collect(), Direction::Up)
+        } else {
+            ((end..start).rev().collect(), Direction::Down)
+        };
+        let fk_off = steps
+            .iter()
+            .any(|&i| self.history.migrations[i].foreign_keys_off);
+        let mut out = format!(
+            "-- stillroom: {} -> {}\n",
+            from.unwrap_or("base"),
+            end.checked_sub(1)
+                .map_or("base", |i| self.history.migrations[i].revision.as_str())
+        );
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = OFF;\n");
+        }
+        out.push_str("BEGIN IMMEDIATE;\n");
+        let _ = writeln!(out, "{}", ledger::CREATE);
+        for i in steps {
+            let m = &self.history.migrations[i];
+            let part = if direction == Direction::Up {
+                Some(m.up.as_str())
+            } else {
+                m.down.as_deref()
+            };
+            let part = part.ok_or_else(|| Error::NoDownPart {
+                revision: m.revision.clone(),
+                path: m.path.clone(),
+            })?;
+            let _ = writeln!(
+                out,
+                "\n-- {} ({})\n{}",
+                m.revision,
+                if direction == Direction::Up {
+                    "up"
+                } else {
+                    "down"
+                },
+                part.trim_end()
+            );
+            if direction == Direction::Up {
+                let _ = writeln!(
+                    out,
+                    "{};",
+                    ledger::RECORD
+                        .replace("?1", &quote_literal(&m.revision))
+                        .replace(
+                            "?2",
+                            &m.parent.as_deref().map_or("NULL".to_owned(), quote_literal)
+                        )
+                        .replace("?3", &i.to_string())
+                        .replace("?4", &quote_literal(&m.checksum))
+                        .replace("?5", "0")
+                        .replace("?6", "'applied'")
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "DELETE FROM stillroom_migrations WHERE revision = {};",
+                    quote_literal(&m.revision)
+                );
+            }
+        }
+        if fk_off {
+            out.push_str("\n-- the runner fails here if PRAGMA foreign_key_check returns any row\nPRAGMA foreign_key_check;\n");
+        }
+        out.push_str("COMMIT;\n");
+        if fk_off {
+            out.push_str("PRAGMA foreign_keys = ON;\n");
+        }
+        Ok(out)
+    }
+
+    fn models(&self) -> Result<&'a Schema> {
+        match self.schema {
+            Some(schema) => Ok(schema),
+            None => Ok(registry()?),
+        }
+    }
+
+    /// Runs `pass` inside `BEGIN IMMEDIATE`, with foreign keys off when it
+    /// asks for them (starting again: SQLite ignores that pragma inside a
+    /// transaction), committing or rolling back, and restoring foreign keys
+    /// on every path.
+    fn locked<T>(
+        &self,
+        conn: &Connection,
+        mut pass: impl FnMut(bool) -> Result<Pass<T>>,
+    ) -> Result<T> {
+        if !conn.is_autocommit() {
+            return Err(Error::InTransaction);
+        }
+        let mut fk_off = false;
+        loop {
+            let outcome = with_foreign_keys(conn, fk_off, || {
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let result = pass(fk_off);
+                let end = match &result {
+                    Ok(Pass::Done { wrote: true, .. }) => "COMMIT",
+                    _ => "ROLLBACK",
+                };
+                if let Err(e) = conn.execute_batch(end) {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+                result
+            })?;
+            match outcome {
+                Pass::Done { value, .. } => return Ok(value),
+                Pass::NeedForeignKeysOff if !fk_off => fk_off = true,
+                Pass::NeedForeignKeysOff => {
+                    return Err(Error::BadTarget {
+                        message: "internal: foreign keys could not be turned off".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn upgrade_pass(
+        &self,
+        conn: &Connection,
+        target: &Target,
+        fk_off: bool,
+    ) -> Result<Pass<Report>> {
+        let mut applied = ledger::read(conn)?;
+        self.check_ledger(&applied)?;
+        let mut report = Report::default();
+        let mut wrote = false;
+        if applied.is_empty() && has_user_tables(conn)? && !self.history.migrations.is_empty() {
+            let at = self.adopt(conn)?;
+            ledger::create(conn)?;
+            for (i, m) in self.history.migrations[..at].iter().enumerate() {
+                ledger::record(conn, i, m, 0, "adopted")?;
+            }
+            report.adopted = at
+                .checked_sub(1)
+                .map(|i| self.history.migrations[i].revision.clone());
+            tracing::info!(revision = ?report.adopted, "adopted a database made before stillroom");
+            applied = ledger::read(conn)?;
+            wrote = true;
+        }
+        let current = applied.len();
+        let end = self.resolve(target, current)?;
+        if end < current {
+            return Err(Error::BadTarget {
+                message: format!(
+                    "{target:?} is behind the database's revision; use downgrade to go back"
+                ),
+            });
+        }
+        let pending = &self.history.migrations[current..end];
+        let fk_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if !fk_off && fk_on && pending.iter().any(|m| m.foreign_keys_off) {
+            return Ok(Pass::NeedForeignKeysOff);
+        }
+        if !pending.is_empty() {
+            ledger::create(conn)?;
+            wrote = true;
+        }
+        for (offset, m) in pending.iter().enumerate() {
+            check_version(m)?;
+            let started = Instant::now();
+            run_part(conn, m, Direction::Up)?;
+            let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            ledger::record(conn, current + offset, m, ms, "applied")?;
+            tracing::info!(revision = %m.revision, ms, "applied migration");
+            report.ran.push(m.revision.clone());
+        }
+        if fk_off {
+            let violations = foreign_key_violations(conn)?;
+            if !violations.is_empty() {
+                return Err(Error::ForeignKeyViolations { violations });
+            }
+        }
+        if self.verify && end == self.history.migrations.len() {
+            let (compared, cached) = self.verify_cached(conn, !pending.is_empty())?;
+            report.compared = compared;
+            wrote |= cached;
+        }
+        report.current = end
+            .checked_sub(1)
+            .map(|i| self.history.migrations[i].revision.clone());
+        if report.ran.is_empty() && report.adopted.is_none() {
+            tracing::debug!(revision = ?report.current, "database up to date");
+        }
+        Ok(Pass::Done {
+            value: report,
+            wrote,
+        })
+    }
+
+    fn downgrade_pass(
+        &self,
+        conn: &Connection,
+        target: &Target,
+        fk_off: bool,
+    ) -> Result<Pass<Report>> {
+        let applied = ledger::read(conn)?;
+        self.check_ledger(&applied)?;
+        let current = applied.len();
+        let end = self.resolve(target, current)?;
+        if end > current {
+            return Err(Error::BadTarget {
+                message: format!("{target:?} is ahead of the database's revision; use upgrade"),
+            });
+        }
+        let steps = &self.history.migrations[end..current];
+        let fk_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if !fk_off && fk_on && steps.iter().any(|m| m.foreign_keys_off) {
+            return Ok(Pass::NeedForeignKeysOff);
+        }
+        let mut report = Report::default();
+        for m in steps.iter().rev() {
+            let started = Instant::now();
+            run_part(conn, m, Direction::Down)?;
+            tracing::info!(revision = %m.revision, ms = started.elapsed().as_millis(), "reverted migration");
+            report.ran.push(m.revision.clone());
+        }
+        if fk_off {
+            let violations = foreign_key_violations(conn)?;
+            if !violations.is_empty() {
+                return Err(Error::ForeignKeyViolations { violations });
+            }
+        }
+        ledger::truncate(conn, end)?;
+        report.current = end
+            .checked_sub(1)
+            .map(|i| self.history.migrations[i].revision.clone());
+        Ok(Pass::Done {
+            value: report,
+            wrote: !steps.is_empty(),
+        })
+    }
+
+    /// Compares the live schema with the models, unless the last successful
+    /// comparison was of this very schema (same `schema_version`, same
+    /// models). Returns (compared, wrote the cache).
+    fn verify_cached(&self, conn: &Connection, changed: bool) -> Result<(bool, bool)> {
+        let models = self.models()?;
+        let print = model_fingerprint(models);
+        let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+        let seen = format!("{version} {print}");
+        if !changed && ledger::state(conn, "verified")?.as_deref() == Some(seen.as_str()) {
+            return Ok((false, false));
+        }
+        verify_now(conn, models)?;
+        ledger::create(conn)?;
+        // Creating the ledger may have changed the schema: read it again.
+        let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+        ledger::set_state(conn, "verified", &format!("{version} {print}"))?;
+        Ok((true, true))
+    }
+
+    /// The ledger must be the history's first revisions, with the same
+    /// checksums.
+    fn check_ledger(&self, applied: &[Applied]) -> Result<()> {
+        let known: BTreeSet<&str> = self
+            .history
+            .migrations
+            .iter()
+            .map(|m| m.revision.as_str())
+            .collect();
+        for (i, a) in applied.iter().enumerate() {
+            let Some(m) = self
+                .history
+                .migrations
+                .get(i)
+                .filter(|m| m.revision == a.revision)
+            else {
+                if !known.contains(a.revision.as_str()) {
+                    return Err(Error::UnknownRevision {
+                        revision: a.revision.clone(),
+                        head: self.history.head().map(|m| m.revision.clone()),
+                    });
+                }
+                let expected = self
+                    .history
+                    .migrations
+                    .get(i)
+                    .map_or("nothing", |m| m.revision.as_str());
+                return Err(Error::LedgerMismatch {
+                    message: format!(
+                        "the database records revision `{}` at position {}, where the migrations have `{expected}`: a revision was removed, renamed or reordered after it ran; restore the files as they were, or record the right revisions with `stamp`",
+                        a.revision,
+                        i + 1
+                    ),
+                });
+            };
+            if m.checksum != a.checksum {
+                return Err(Error::ChecksumMismatch {
+                    revision: a.revision.clone(),
+                    path: m.path.clone(),
+                    recorded: a.checksum.clone(),
+                    current: m.checksum.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The number of revisions `target` means, from `current`.
+    fn resolve(&self, target: &Target, current: usize) -> Result<usize> {
+        let n = self.history.migrations.len();
+        match target {
+            Target::Head => Ok(n),
+            Target::Base => Ok(0),
+            Target::Revision(r) => Ok(self.position_of(r)? + 1),
+            Target::Relative(k) => {
+                let to = i64::try_from(current)
+                    .unwrap_or(i64::MAX)
+                    .saturating_add(*k);
+                usize::try_from(to)
+                    .ok()
+                    .filter(|&t| t <= n)
+                    .ok_or_else(|| Error::BadTarget {
+                        message: format!(
+                            "{k:+} from revision {current} of {n} is outside the history"
+                        ),
+                    })
+            }
+        }
+    }
+
+    /// The position of `revision` (an id, or a prefix of exactly one).
+    fn position_of(&self, revision: &str) -> Result<usize> {
+        let ms = &self.history.migrations;
+        if let Some(i) = ms.iter().position(|m| m.revision == revision) {
+            return Ok(i);
+        }
+        let matches: Vec<usize> = (0..ms.len())
+            .filter(|&i| ms[i].revision.starts_with(revision))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::BadTarget {
+                message: format!(
+                    "no revision `{revision}` in the migrations (use `history` to list them)"
+                ),
+            }),
+            _ => Err(Error::BadTarget {
+                message: format!(
+                    "`{revision}` is the start of several revisions; write more of it"
+                ),
+            }),
+        }
+    }
+
+    fn revisions(&self, range: std::ops::Range<usize>) -> Vec<String> {
+        self.history.migrations[range]
+            .iter()
+            .map(|m| m.revision.clone())
+            .collect()
+    }
+
+    /// Finds the first revision whose schema is the live database's, by
+    /// replaying the history in memory.
+    fn adopt(&self, conn: &Connection) -> Result<usize> {
+        let live = introspect(conn)?;
+        let live_names = column_names(conn)?;
+        let memory = Connection::open_in_memory()?;
+        memory.execute_batch("PRAGMA foreign_keys = ON")?;
+        let mut closest: Option<(usize, usize)> = None; // (distance, revisions)
+        for k in 1..=self.history.migrations.len() {
+            apply_steps(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
+            let names = column_names(&memory)?;
+            let distance = names.symmetric_difference(&live_names).count();
+            if distance == 0 {
+                let replayed = introspect(&memory)?;
+                if diff(
+                    &live.schema,
+                    &replayed.schema,
+                    DiffOptions {
+                        allow_data_loss: true,
+                    },
+                )?
+                .is_empty()
+                {
+                    return Ok(k);
+                }
+            }
+            if closest.is_none_or(|(d, _)| distance < d) {
+                closest = Some((distance, k));
+            }
+        }
+        let k = closest.map_or(1, |(_, k)| k);
+        let replay = History {
+            migrations: self.history.migrations[..k].to_vec(),
+        };
+        let replayed = crate::replay::replay(&replay)?;
+        let d = diff(
+            &replayed.schema.schema,
+            &live.schema,
+            DiffOptions {
+                allow_data_loss: true,
+            },
+        )?;
+        Err(Error::AdoptionFailed {
+            closest: self.history.migrations[k - 1].revision.clone(),
+            differences: d.ops.iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+/// The models' fingerprint, computed once per schema value per process.
+fn model_fingerprint(schema: &Schema) -> String {
+    static REGISTRY_PRINT: OnceLock<(usize, String)> = OnceLock::new();
+    let key = std::ptr::from_ref(schema) as usize;
+    match REGISTRY_PRINT.get() {
+        Some((k, print)) if *k == key => print.clone(),
+        Some(_) => fingerprint(schema),
+        None => REGISTRY_PRINT
+            .get_or_init(|| (key, fingerprint(schema)))
+            .1
+            .clone(),
+    }
+}
+
+fn has_user_tables(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
+        )?
+        .exists([])?)
+}
+
+/// Every `table.column` name of the user's tables, lower-cased: a cheap
+/// first comparison before a full one.
+fn column_names(conn: &Connection) -> Result<BTreeSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lower(m.name || '.' || c.name) FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS c \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
+    )?;
+    let names = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
+    Ok(names)
+}

@@ -1,0 +1,135 @@
+//! Migration sets embedded in the binary, and the checksum that keeps the
+//! ledger honest.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::store::{History, Migration};
+use crate::{Error, Result};
+
+/// A migration file embedded by [`embed_migrations!`](crate::embed_migrations).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    /// The file name (`0001_initial.sql`).
+    pub name: &'static str,
+    /// The file's text.
+    pub text: &'static str,
+    /// Its [`checksum`], computed at compile time.
+    pub checksum: &'static str,
+}
+
+/// The set registered by `embed_migrations!` as the application's default.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct DefaultMigrations {
+    /// The files.
+    pub files: &'static [EmbeddedFile],
+    /// The directory they were read from at compile time.
+    pub dir: &'static str,
+}
+
+inventory::collect!(DefaultMigrations);
+
+/// The migration files of a directory, embedded in the binary at compile
+/// time by [`embed_migrations!`](crate::embed_migrations).
+///
+/// Their history is parsed and checked on first use.
+#[derive(Debug)]
+pub struct Migrations {
+    files: &'static [EmbeddedFile],
+    dir: &'static str,
+    history: OnceLock<History>,
+}
+
+impl Migrations {
+    #[doc(hidden)]
+    pub const fn __new(files: &'static [EmbeddedFile], dir: &'static str) -> Self {
+        Self {
+            files,
+            dir,
+            history: OnceLock::new(),
+        }
+    }
+
+    /// The directory the files were embedded from.
+    pub fn dir(&self) -> &Path {
+        Path::new(self.dir)
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The files as a checked history (parsed once).
+    pub fn history(&self) -> Result<&History> {
+        if let Some(history) = self.history.get() {
+            return Ok(history);
+        }
+        let history = parse_files(self.files, self.dir)?;
+        Ok(self.history.get_or_init(|| history))
+    }
+
+    /// The application's default set: the one `embed_migrations!` embedded.
+    pub fn default_set() -> Result<&'static Self> {
+        static DEFAULT: OnceLock<std::result::Result<Migrations, String>> = OnceLock::new();
+        let found = DEFAULT.get_or_init(|| {
+            let mut sets: Vec<&DefaultMigrations> = inventory::iter::<DefaultMigrations>.into_iter().collect();
+            sets.sort_by_key(|s| s.dir);
+            sets.dedup_by_key(|s| s.dir);
+            match sets.as_slice() {
+                [one] => Ok(Migrations::__new(one.files, one.dir)),
+                [] => Err("no migrations are embedded in this program: add `static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();` to the application, or pass a set to `Migrator::new`".to_owned()),
+                many => Err(format!(
+                    "more than one migration set is embedded ({}); say which one with `Migrator::new(&SET)`",
+                    many.iter().map(|s| s.dir).collect::<Vec<_>>().join(", ")
+                )),
+            }
+        });
+        found
+            .as_ref()
+            .map_err(|message| Error::NoDefaultMigrations {
+                message: message.clone(),
+            })
+    }
+}
+
+fn parse_files(files: &[EmbeddedFile], dir: &str) -> Result<History> {
+    let dir = Path::new(dir);
+    let mut migrations = Vec::with_capacity(files.len());
+    for file in files {
+        let path = dir.join(file.name);
+        let mut migration = Migration::parse(file.text, &path)?;
+        migration.checksum = file.checksum.to_owned();
+        migrations.push(migration);
+    }
+    History::order(migrations, dir)
+}
+
+/// The checksum the ledger records for a migration file: SHA-256, in
+/// lower-case hex, of its text with line endings unified to `\n`, trailing
+/// blanks removed from every line and trailing blank lines from the end.
+/// So a change of editor or platform never counts as an edit, and any other
+/// change does.
+///
+/// ```
+/// let a = stillroom::checksum("CREATE TABLE t (x);\n");
+/// assert_eq!(a, stillroom::checksum("CREATE TABLE t (x);  \r\n\r\n"));
+/// assert_ne!(a, stillroom::checksum("CREATE TABLE t (y);\n"));
+/// assert_eq!(a.len(), 64);
+/// ```
+pub fn checksum(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
+    let normalised = lines.join("\n");
+    let digest = Sha256::digest(normalised.trim_end().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

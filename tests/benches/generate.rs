@@ -1,0 +1,204 @@
+//! The cost of generating a revision for 300 models over a long history,
+//! split into its parts: reading the files, replaying them on an in-memory
+//! database (SQLite's own work), and the rest (introspect, diff, render,
+//! write), which must stay small and linear.
+//!
+//! Run: `cargo bench -p stillroom-tests --bench generate`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use stillroom::{
+    Column, DiffOptions, GenerateOptions, Generated, History, Index, Migration, Schema, SqlType,
+    Table, diff, generate, introspect, render, replay,
+};
+
+const TABLES: usize = 300;
+const ROUNDS: usize = 5;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("{TABLES} models; median of {ROUNDS} rounds, milliseconds");
+    println!(
+        "{:>9} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10} {:>10}",
+        "revisions",
+        "read",
+        "sqlite",
+        "replay",
+        "introspect",
+        "diff",
+        "render",
+        "generate",
+        "check@head"
+    );
+    for revisions in [300, 1_000] {
+        let dir = std::env::temp_dir().join(format!(
+            "stillroom-bench-{}-{revisions}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (at_head, next) = write_history(&dir, revisions)?;
+        let mut rows: Vec<[Duration; 8]> = Vec::new();
+        for _ in 0..ROUNDS {
+            rows.push(measure(&dir, &at_head, &next)?);
+        }
+        let median = |i: usize| {
+            let mut v: Vec<Duration> = rows.iter().map(|r| r[i]).collect();
+            v.sort();
+            v[ROUNDS / 2].as_secs_f64() * 1e3
+        };
+        println!(
+            "{revisions:>9} {:>8.1} {:>8.1} {:>8.1} {:>10.1} {:>8.1} {:>8.1} {:>10.1} {:>10.1}",
+            median(0),
+            median(7),
+            median(1),
+            median(2),
+            median(3),
+            median(4),
+            median(5),
+            median(6)
+        );
+        std::fs::remove_dir_all(&dir)?;
+    }
+    Ok(())
+}
+
+/// One round: each stage on its own, then a whole `generate` (into a copy of
+/// the directory, removed after) and a whole `check` at head.
+fn measure(
+    dir: &Path,
+    at_head: &Schema,
+    next: &Schema,
+) -> Result<[Duration; 8], Box<dyn std::error::Error>> {
+    let t = Instant::now();
+    let history = History::read(dir)?;
+    let read = t.elapsed();
+    let t = Instant::now();
+    let replayed = replay(&history)?;
+    let replay_time = t.elapsed();
+    let t = Instant::now();
+    let live = introspect(&replayed.conn)?;
+    let introspect_time = t.elapsed();
+    let t = Instant::now();
+    let d = diff(&live.schema, next, DiffOptions::default())?;
+    let diff_time = t.elapsed();
+    let t = Instant::now();
+    let rendered = render(&d.ops, &live);
+    std::hint::black_box(rendered);
+    let render_time = t.elapsed();
+
+    let copy = dir.with_extension("gen");
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy)?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, copy.join(name))?;
+        }
+    }
+    let t = Instant::now();
+    let generated = generate(&copy, next, "one more", GenerateOptions::default())?;
+    let generate_time = t.elapsed();
+    assert!(matches!(generated, Generated::Written { .. }));
+    std::fs::remove_dir_all(&copy)?;
+
+    let t = Instant::now();
+    stillroom::check(dir, at_head)?;
+    let check_time = t.elapsed();
+    // The floor: SQLite alone running every up part in one batch.
+    let all: String = history.migrations.iter().map(|m| m.up.as_str()).collect();
+    let conn = rusqlite::Connection::open_in_memory()?;
+    let t = Instant::now();
+    conn.execute_batch(&format!("BEGIN;\n{all}\nCOMMIT;"))?;
+    let sqlite_time = t.elapsed();
+    Ok([
+        read,
+        replay_time,
+        introspect_time,
+        diff_time,
+        render_time,
+        generate_time,
+        check_time,
+        sqlite_time,
+    ])
+}
+
+/// A history of `revisions` files over 300 tables: the first creates them,
+/// each later one adds a column (and every tenth an index) to one table.
+/// Returns the schema at head and a next schema with one more column.
+fn write_history(
+    dir: &Path,
+    revisions: usize,
+) -> Result<(Schema, Schema), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let mut tables: Vec<Table> = (0..TABLES).map(table).collect();
+    let mut up = String::new();
+    for t in &tables {
+        for sql in t.create_statements() {
+            let _ = writeln!(up, "{sql};");
+        }
+    }
+    write(dir, 1, None, up)?;
+    for r in 2..=revisions {
+        let t = &mut tables[r % TABLES];
+        let name = format!("extra_{r}");
+        let mut column = Column::new(&name, SqlType::Text);
+        column.nullable = true;
+        let mut up = format!(
+            "ALTER TABLE {} ADD COLUMN {} TEXT;\n",
+            stillroom::quote_ident(&t.name),
+            stillroom::quote_ident(&name)
+        );
+        if r % 10 == 0 {
+            let index = Index {
+                name: format!("ix_{}_{name}", t.name),
+                columns: vec![name.clone()],
+                unique: false,
+            };
+            let _ = writeln!(up, "{};", index.create_sql(&t.name));
+            t.indexes.push(index);
+            t.indexes.sort();
+        }
+        t.columns.push(column);
+        write(dir, r, Some(r - 1), up)?;
+    }
+    let at_head = Schema::new(tables.clone())?;
+    let mut column = Column::new("one_more", SqlType::Integer);
+    column.nullable = true;
+    tables[0].columns.push(column);
+    Ok((at_head, Schema::new(tables)?))
+}
+
+fn table(i: usize) -> Table {
+    let mut t = Table::new(format!("table_{i:03}"));
+    t.columns.push(Column::new("id", SqlType::Integer));
+    t.columns.push(Column::new("name", SqlType::Text));
+    let mut note = Column::new("note", SqlType::Text);
+    note.nullable = true;
+    t.columns.push(note);
+    t.primary_key.columns.push("id".into());
+    t.indexes.push(Index {
+        name: format!("ix_table_{i:03}_name"),
+        columns: vec!["name".into()],
+        unique: false,
+    });
+    t
+}
+
+fn write(dir: &Path, n: usize, parent: Option<usize>, up: String) -> std::io::Result<()> {
+    let revision = format!("{n:04}_r");
+    let migration = Migration {
+        revision: revision.clone(),
+        parent: parent.map(|p| format!("{p:04}_r")),
+        message: "r".into(),
+        requires: Some("3.37.0".into()),
+        foreign_keys_off: false,
+        data_loss: Vec::new(),
+        up,
+        down: None,
+        path: dir.join(format!("{revision}.sql")),
+        lines: (0, 0),
+        checksum: String::new(),
+    };
+    std::fs::write(&migration.path, migration.to_text())
+}
