@@ -301,8 +301,9 @@ impl History {
                 )));
             }
         }
-        let mut children: BTreeMap<Option<&str>, Vec<&Migration>> = BTreeMap::new();
-        for m in &migrations {
+        // Each revision's one child, by index; a second child is two heads.
+        let mut child: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for (i, m) in migrations.iter().enumerate() {
             if let Some(parent) = &m.parent
                 && !by_id.contains_key(parent.as_str())
             {
@@ -311,31 +312,32 @@ impl History {
                     m.path.display()
                 )));
             }
-            children.entry(m.parent.as_deref()).or_default().push(m);
+            if let Some(first) = child.insert(m.parent.as_deref(), i) {
+                let after = m.parent.as_deref().map_or_else(
+                    || "as the first revision".to_owned(),
+                    |p| format!("on top of `{p}`"),
+                );
+                return Err(invalid(format!(
+                    "two heads: {} and {} both apply {after} (as after merging two branches); keep one line: set the later file's `-- parent:` to the other's revision, renumber it to sort after it, and check it still applies",
+                    migrations[first].path.display(),
+                    m.path.display()
+                )));
+            }
         }
-        if let Some((parent, kids)) = children.iter().find(|(_, kids)| kids.len() > 1) {
-            let files: Vec<String> = kids.iter().map(|k| k.path.display().to_string()).collect();
-            let after = parent.map_or_else(
-                || "as the first revision".to_owned(),
-                |p| format!("on top of `{p}`"),
-            );
-            return Err(invalid(format!(
-                "two heads: {} all apply {after} (as after merging two branches); keep one line: set the later file's `-- parent:` to the other's revision, renumber it to sort after it, and check it still applies",
-                files.join(" and ")
-            )));
+        // Walk the chain from the first revision, then move the migrations
+        // into that order.
+        let mut order = Vec::with_capacity(migrations.len());
+        let mut next = child.get(&None).copied();
+        while let Some(i) = next {
+            order.push(i);
+            next = child.get(&Some(migrations[i].revision.as_str())).copied();
         }
-        let mut ordered = Vec::with_capacity(migrations.len());
-        let mut next = children.get(&None).and_then(|k| k.first()).copied();
-        while let Some(m) = next {
-            ordered.push(m.clone());
-            next = children
-                .get(&Some(m.revision.as_str()))
-                .and_then(|k| k.first())
-                .copied();
-        }
-        if ordered.len() != migrations.len() {
+        if order.len() != migrations.len() {
             return Err(invalid("the revisions' parents form a cycle; each `-- parent:` must name an earlier revision".into()));
         }
+        drop((child, by_id));
+        let mut slots: Vec<Option<Migration>> = migrations.into_iter().map(Some).collect();
+        let ordered = order.into_iter().filter_map(|i| slots[i].take()).collect();
         Ok(Self {
             migrations: ordered,
         })
