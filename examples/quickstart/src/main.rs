@@ -1,8 +1,11 @@
-//! The smallest stillroom application: two models, a database file, CRUD.
+//! The smallest stillroom application: two models, migrations generated
+//! from them, a database migrated at startup, CRUD.
 //!
-//! Run it with `cargo run -p quickstart`; the database is `quickstart.db` in
-//! the working directory, or the path in `QUICKSTART_DB`. Run it twice: the
-//! second start finds its tables and goes on counting.
+//! - `cargo run -p quickstart`: opens `quickstart.db` (or `QUICKSTART_DB`),
+//!   migrates it, adds a job. Run it twice: the second start has nothing to
+//!   migrate and goes on counting.
+//! - `cargo run -p quickstart -- generate "message"`: after changing a model,
+//!   writes the next migration into `examples/quickstart/migrations/`.
 
 use std::process::ExitCode;
 
@@ -33,8 +36,20 @@ struct JobEvent {
     text: String,
 }
 
+/// The migrations in `migrations/`, embedded at compile time.
+static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+
 fn main() -> ExitCode {
-    match run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None => run(),
+        Some("generate") => generate(args.get(1).map_or("change", String::as_str)),
+        Some(other) => {
+            eprintln!("unknown command `{other}`; usage: quickstart [generate MESSAGE]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -46,7 +61,10 @@ fn main() -> ExitCode {
 fn run() -> stillroom::Result<()> {
     let path = std::env::var("QUICKSTART_DB").unwrap_or_else(|_| "quickstart.db".into());
     let conn = stillroom::open(&path)?;
-    create_missing_tables(&conn)?;
+    let report = stillroom::migrate(&conn)?;
+    if !report.ran.is_empty() {
+        println!("migrated {path} to {}", report.current.as_deref().unwrap_or("base"));
+    }
 
     let started = Job::count(&conn)?;
     let job = Job {
@@ -83,25 +101,19 @@ fn run() -> stillroom::Result<()> {
     Ok(())
 }
 
-/// Creates the models' tables that the database lacks, in one transaction.
-/// (The migration runner takes this job over once it lands: see
-/// docs/ARCHITECTURE.md.)
-fn create_missing_tables(conn: &rusqlite::Connection) -> stillroom::Result<()> {
-    let schema = stillroom::registry()?;
-    let tx = conn.unchecked_transaction()?;
-    for table in schema.tables() {
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
-            [&table.name],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            for sql in table.create_statements() {
-                tx.execute(&sql, [])?;
+/// Writes the migration that takes the stored migrations to the models.
+fn generate(message: &str) -> stillroom::Result<()> {
+    let dir = MIGRATIONS.dir();
+    let options = stillroom::GenerateOptions::default();
+    match stillroom::generate(dir, stillroom::registry()?, message, options)? {
+        stillroom::Generated::NothingToDo => println!("the migrations already match the models"),
+        stillroom::Generated::Written { path, ops, .. } => {
+            println!("wrote {}", path.display());
+            for op in ops {
+                println!("  {op}");
             }
         }
     }
-    tx.commit()?;
     Ok(())
 }
 
@@ -111,4 +123,13 @@ fn now(conn: &rusqlite::Connection) -> stillroom::Result<String> {
             r.get(0)
         })?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The CI gate: fails when a model changed and no migration was generated.
+    #[test]
+    fn migrations_match_the_models() -> stillroom::Result<()> {
+        stillroom::check(super::MIGRATIONS.dir(), stillroom::registry()?)
+    }
 }
