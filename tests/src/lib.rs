@@ -1,1 +1,7 @@
-//! Integration tests for stillroom.
+//! Integration, property and UI tests for stillroom live in `tests/`; this
+//! library only makes the user documentation's code blocks doc tests, so a
+//! documented example that stops compiling fails CI.
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/MIGRATIONS.md")]
+struct MigrationsGuide;
