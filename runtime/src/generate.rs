@@ -31,7 +31,7 @@ pub enum Generated {
         /// Where it was written.
         path: PathBuf,
         /// Its content.
-        migration: Migration,
+        migration: Box<Migration>,
         /// The operations of its `up` part.
         ops: Vec<Op>,
     },
@@ -147,7 +147,7 @@ pub fn generate(
     migration.checksum = crate::checksum(&text);
     Ok(Generated::Written {
         path: migration.path.clone(),
-        migration,
+        migration: Box::new(migration),
         ops: up.ops,
     })
 }
