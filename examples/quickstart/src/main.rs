@@ -63,7 +63,10 @@ fn run() -> stillroom::Result<()> {
     let conn = stillroom::open(&path)?;
     let report = stillroom::migrate(&conn)?;
     if !report.ran.is_empty() {
-        println!("migrated {path} to {}", report.current.as_deref().unwrap_or("base"));
+        println!(
+            "migrated {path} to {}",
+            report.current.as_deref().unwrap_or("base")
+        );
     }
 
     let started = Job::count(&conn)?;
