@@ -270,3 +270,32 @@ fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
     }
     Schema::from_tables_unchecked(tables)
 }
+
+/// Writes an empty migration (the next revision, on top of the head) for
+/// SQL written by hand: data backfills, views, triggers.
+pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
+    let history = History::read(dir)?;
+    let revision = history.next_revision(message);
+    let migration = Migration {
+        revision: revision.clone(),
+        parent: history.head().map(|m| m.revision.clone()),
+        message: message.lines().next().unwrap_or_default().trim().to_owned(),
+        requires: None,
+        foreign_keys_off: false,
+        data_loss: Vec::new(),
+        up: "-- Write the upgrade here, statements ending in `;`.\n".to_owned(),
+        down: Some("-- Write what undoes it here.\n".to_owned()),
+        path: dir.join(format!("{revision}.sql")),
+        lines: (0, 0),
+        checksum: String::new(),
+    };
+    fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    fs::write(&migration.path, migration.to_text()).map_err(|source| Error::Io {
+        path: migration.path.clone(),
+        source,
+    })?;
+    Ok(migration.path)
+}

@@ -45,6 +45,8 @@
 // The derive names `::stillroom::...`; this lets the crate's own tests use it.
 extern crate self as stillroom;
 
+#[cfg(feature = "cli")]
+pub mod cli;
 mod connection;
 mod diff;
 mod error;
@@ -67,10 +69,10 @@ mod verify;
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use diff::{Diff, DiffOptions, Refused, diff};
 pub use error::{Error, QueryError, Result, StatementError};
-pub use generate::{GenerateOptions, Generated, check, generate};
+pub use generate::{GenerateOptions, Generated, check, empty_revision, generate};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use ledger::Applied;
-pub use migrate::{Migrator, Report, Status, Target, migrate};
+pub use migrate::{Migrator, Progress, Report, Status, Target, migrate};
 pub use migrations::{Migrations, checksum};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};

@@ -22,7 +22,7 @@ use crate::replay::{
     Direction, apply_steps, check_version, foreign_key_violations, run_part, with_foreign_keys,
 };
 use crate::schema::{Schema, quote_literal};
-use crate::store::History;
+use crate::store::{History, Migration};
 use crate::verify::{differences, fingerprint, verify_now};
 use crate::{Error, Result, registry};
 
@@ -123,12 +123,26 @@ pub struct Status {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Migrator<'a> {
     history: &'a History,
     schema: Option<&'a Schema>,
     verify: bool,
+    progress: Option<&'a Progress<'a>>,
 }
+
+impl std::fmt::Debug for Migrator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Migrator")
+            .field("revisions", &self.history.migrations.len())
+            .field("schema", &self.schema.map(|s| s.tables().len()))
+            .field("verify", &self.verify)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A callback told of each migration part before it runs.
+pub type Progress<'a> = dyn Fn(&Migration, Direction) + Sync + 'a;
 
 /// What one locked pass decided.
 enum Pass<T> {
@@ -145,6 +159,7 @@ impl<'a> Migrator<'a> {
             history,
             schema: None,
             verify: true,
+            progress: None,
         }
     }
 
@@ -161,6 +176,20 @@ impl<'a> Migrator<'a> {
     pub fn verify(mut self, verify: bool) -> Self {
         self.verify = verify;
         self
+    }
+
+    /// Calls `progress` before each migration part runs (a command line shows
+    /// it: a long table rebuild is not a silent wait).
+    #[must_use]
+    pub fn progress(mut self, progress: &'a Progress<'a>) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    fn announce(&self, m: &Migration, direction: Direction) {
+        if let Some(progress) = self.progress {
+            progress(m, direction);
+        }
     }
 
     /// Upgrades to head and verifies: what [`migrate`] does.
@@ -438,6 +467,7 @@ impl<'a> Migrator<'a> {
         }
         for (offset, m) in pending.iter().enumerate() {
             check_version(m)?;
+            self.announce(m, Direction::Up);
             let started = Instant::now();
             run_part(conn, m, Direction::Up)?;
             let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -490,6 +520,7 @@ impl<'a> Migrator<'a> {
         }
         let mut report = Report::default();
         for m in steps.iter().rev() {
+            self.announce(m, Direction::Down);
             let started = Instant::now();
             run_part(conn, m, Direction::Down)?;
             tracing::info!(revision = %m.revision, ms = started.elapsed().as_millis(), "reverted migration");

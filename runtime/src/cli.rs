@@ -1,0 +1,575 @@
+//! The command line, with Alembic's verbs, for an application's own binary
+//! (only it links its models).
+//!
+//! ```no_run
+//! static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+//!
+//! fn main() -> std::process::ExitCode {
+//!     let mut args = std::env::args_os().skip(1).peekable();
+//!     if args.peek().is_some_and(|a| a == "db") {
+//!         return stillroom::cli::Cli::new(&MIGRATIONS)
+//!             .name("myapp db")
+//!             .default_database("myapp.db")
+//!             .run(args.skip(1));
+//!     }
+//!     // ... the application ...
+//!     std::process::ExitCode::SUCCESS
+//! }
+//! ```
+//!
+//! Exit codes: 0 success, 1 an error (or `check`/`verify` found a
+//! difference), 2 a usage error.
+
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate};
+use crate::migrate::{Migrator, Target};
+use crate::migrations::Migrations;
+use crate::replay::Direction;
+use crate::schema::Schema;
+use crate::store::{History, Migration};
+use crate::{Error, Result, registry};
+
+/// The environment variable that names the database when `--database` does not.
+pub const DATABASE_ENV: &str = "STILLROOM_DATABASE";
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "Database migrations: generate, apply, inspect",
+    disable_version_flag = true
+)]
+struct Args {
+    /// The database file [default: $STILLROOM_DATABASE, else the application's default]
+    #[arg(long, global = true, value_name = "PATH")]
+    database: Option<PathBuf>,
+    /// The migrations directory [default: the one embedded at build time]
+    #[arg(long, global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the next migration: generated from the models with --autogenerate, else empty to fill by hand
+    Revision {
+        /// What the migration does
+        #[arg(short, long)]
+        message: String,
+        /// Generate the SQL from the differences between the models and the migrations
+        #[arg(long)]
+        autogenerate: bool,
+        /// Allow drops and other changes that lose data (listed in the file's header)
+        #[arg(long)]
+        allow_data_loss: bool,
+    },
+    /// Apply migrations up to TARGET: a revision, `head` (default) or `+N`
+    Upgrade {
+        /// Where to stop
+        target: Option<String>,
+        /// Print the SQL instead of running it; no database is used
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision to start from [default: base]
+        #[arg(long, requires = "sql")]
+        from: Option<String>,
+    },
+    /// Revert migrations down to TARGET: a revision, `base` or `-N`
+    Downgrade {
+        /// Where to stop (that revision stays applied)
+        target: String,
+        /// Print the SQL instead of running it; no database is used
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision to start from [default: head]
+        #[arg(long, requires = "sql")]
+        from: Option<String>,
+    },
+    /// Show the database's revision
+    Current,
+    /// List the revisions, oldest first, marking those applied to the database
+    History,
+    /// Show the last revision of the migrations directory (two after a merge)
+    Heads,
+    /// Print a revision's migration file
+    Show {
+        /// The revision (or the start of its id)
+        revision: String,
+    },
+    /// Record TARGET as the database's revision without running anything
+    Stamp {
+        /// A revision, `head` or `base`
+        target: String,
+    },
+    /// Fail when a model changed and no migration was generated (the CI gate)
+    Check,
+    /// Compare the live database with the models, listing every difference
+    Verify,
+    /// Accept the edited text of an applied migration after review
+    AcceptEdited {
+        /// The edited revision
+        revision: String,
+    },
+}
+
+/// The command line of an application: its embedded migrations, models and
+/// default database.
+pub struct Cli<'a> {
+    migrations: &'a Migrations,
+    schema: Option<&'a Schema>,
+    name: String,
+    default_database: Option<PathBuf>,
+}
+
+impl<'a> Cli<'a> {
+    /// A command line over `migrations`, with the global registry's models.
+    pub fn new(migrations: &'a Migrations) -> Self {
+        Self {
+            migrations,
+            schema: None,
+            name: "db".to_owned(),
+            default_database: None,
+        }
+    }
+
+    /// The program name shown in help (`myapp db`).
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The database used when neither `--database` nor `STILLROOM_DATABASE`
+    /// names one.
+    #[must_use]
+    pub fn default_database(mut self, path: impl Into<PathBuf>) -> Self {
+        self.default_database = Some(path.into());
+        self
+    }
+
+    /// Other models than the registry's.
+    #[must_use]
+    pub fn schema(mut self, schema: &'a Schema) -> Self {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Parses `args` (without the program name) and runs the command.
+    pub fn run<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let argv = std::iter::once(OsString::from(self.name.clone()))
+            .chain(args.into_iter().map(Into::into));
+        let command = <Args as clap::CommandFactory>::command().bin_name(self.name.clone());
+        let matches = match command.try_get_matches_from(argv) {
+            Ok(matches) => matches,
+            // --help and usage errors: clap prints them; usage errors exit 2.
+            Err(e) => {
+                let _ = e.print();
+                return if e.use_stderr() {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+        };
+        let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
+            Ok(args) => args,
+            Err(e) => {
+                let _ = e.print();
+                return ExitCode::from(2);
+            }
+        };
+        let out = Output::new();
+        match self.execute(args, &out) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{}: {e}", out.red("error"));
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn execute(&self, args: Args, out: &Output) -> Result<ExitCode> {
+        let owned;
+        let history: &History = match &args.dir {
+            Some(dir) => {
+                owned = History::read(dir)?;
+                &owned
+            }
+            None => self.migrations.history()?,
+        };
+        let dir = args
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.migrations.dir().to_owned());
+        let progress = |m: &Migration, d: Direction| {
+            if std::io::stderr().is_terminal() {
+                let verb = if d == Direction::Up {
+                    "applying"
+                } else {
+                    "reverting"
+                };
+                eprintln!("{} {} ...", out.dim(verb), m.revision);
+            }
+        };
+        let migrator = Migrator::new(history).progress(&progress);
+        let migrator = match self.schema {
+            Some(schema) => migrator.schema(schema),
+            None => migrator,
+        };
+        match args.command {
+            Command::Revision {
+                message,
+                autogenerate,
+                allow_data_loss,
+            } => self.revision(&dir, &message, autogenerate, allow_data_loss, out),
+            Command::Upgrade { target, sql, from } => {
+                let target = parse_target(target.as_deref().unwrap_or("head"));
+                if sql {
+                    print!("{}", migrator.sql(from.as_deref(), &target)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let conn = self.open(args.database.as_deref(), true)?;
+                let report = migrator.upgrade(&conn, &target)?;
+                report_run(
+                    &report.ran,
+                    report.adopted.as_deref(),
+                    report.current.as_deref(),
+                    "applied",
+                    out,
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Downgrade { target, sql, from } => {
+                let target = parse_target(&target);
+                if sql {
+                    let from = from.or_else(|| history.head().map(|m| m.revision.clone()));
+                    print!("{}", migrator.sql(from.as_deref(), &target)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let conn = self.open(args.database.as_deref(), false)?;
+                let report = migrator.downgrade(&conn, &target)?;
+                report_run(
+                    &report.ran,
+                    None,
+                    report.current.as_deref(),
+                    "reverted",
+                    out,
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Current => {
+                let conn = self.open(args.database.as_deref(), false)?;
+                let status = migrator.status(&conn)?;
+                let current = status
+                    .current
+                    .as_deref()
+                    .unwrap_or("base (no revision applied)");
+                let mark = if status.current.is_some() && status.current == status.head {
+                    " (head)"
+                } else {
+                    ""
+                };
+                println!("{current}{mark}");
+                if !status.pending.is_empty() {
+                    println!(
+                        "{} pending: {}",
+                        status.pending.len(),
+                        status.pending.join(", ")
+                    );
+                }
+                if let Some(problem) = status.problem {
+                    println!("{}: {problem}", out.red("problem"));
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::History => {
+                let applied = match self.database_path(args.database.as_deref()) {
+                    Some(path) if path.exists() => {
+                        migrator.status(&self.open(Some(&path), false)?)?.applied
+                    }
+                    _ => Vec::new(),
+                };
+                for m in &history.migrations {
+                    let state = applied
+                        .iter()
+                        .find(|a| a.revision == m.revision)
+                        .map_or_else(
+                            || out.dim("pending").to_string(),
+                            |a| format!("{} {}", a.how, a.applied_at),
+                        );
+                    println!("{}  {}  [{state}]", m.revision, m.message);
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Heads => heads(&dir),
+            Command::Show { revision } => {
+                let m = find(history, &revision)?;
+                match std::fs::read_to_string(&m.path) {
+                    Ok(text) => print!("{text}"),
+                    Err(_) => print!("{}", m.to_text()),
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Stamp { target } => {
+                let conn = self.open(args.database.as_deref(), true)?;
+                let report = migrator.stamp(&conn, &parse_target(&target))?;
+                println!("stamped {}", report.current.as_deref().unwrap_or("base"));
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Check => match check(&dir, self.models()?) {
+                Ok(()) => {
+                    println!("the migrations in {} match the models", dir.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e @ Error::ModelsChanged { .. }) => {
+                    eprintln!("{}: {e}", out.red("check failed"));
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => Err(e),
+            },
+            Command::Verify => {
+                let conn = self.open(args.database.as_deref(), false)?;
+                match migrator.check_schema(&conn) {
+                    Ok(()) => {
+                        println!("the database matches the models");
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(e @ Error::SchemaMismatch { .. }) => {
+                        eprintln!("{}: {e}", out.red("verify failed"));
+                        Ok(ExitCode::FAILURE)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Command::AcceptEdited { revision } => {
+                let conn = self.open(args.database.as_deref(), false)?;
+                migrator.accept_edited(&conn, &revision)?;
+                println!("accepted the current text of {revision}");
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    }
+
+    fn revision(
+        &self,
+        dir: &Path,
+        message: &str,
+        autogenerate: bool,
+        allow_data_loss: bool,
+        out: &Output,
+    ) -> Result<ExitCode> {
+        if !autogenerate {
+            let path = empty_revision(dir, message)?;
+            println!(
+                "wrote {} (empty: fill in its up and down parts)",
+                path.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        match generate(
+            dir,
+            self.models()?,
+            message,
+            GenerateOptions { allow_data_loss },
+        )? {
+            Generated::NothingToDo => {
+                println!("nothing to do: the migrations already match the models")
+            }
+            Generated::Written {
+                path,
+                migration,
+                ops,
+            } => {
+                println!("wrote {}", path.display());
+                for op in &ops {
+                    println!("  {op}");
+                }
+                for loss in &migration.data_loss {
+                    println!("  {}: {loss}", out.red("data loss"));
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn models(&self) -> Result<&'a Schema> {
+        match self.schema {
+            Some(schema) => Ok(schema),
+            None => Ok(registry()?),
+        }
+    }
+
+    fn database_path(&self, flag: Option<&Path>) -> Option<PathBuf> {
+        flag.map(Path::to_owned)
+            .or_else(|| {
+                std::env::var_os(DATABASE_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .or_else(|| self.default_database.clone())
+    }
+
+    /// Opens the database; `create` for the commands that may start one.
+    fn open(&self, flag: Option<&Path>, create: bool) -> Result<Connection> {
+        let path = self.database_path(flag).ok_or_else(|| Error::BadTarget {
+            message: format!("no database given: use --database PATH or set {DATABASE_ENV}"),
+        })?;
+        if !create && !path.exists() {
+            return Err(Error::BadTarget {
+                message: format!(
+                    "no database at {} (nothing has migrated it yet)",
+                    path.display()
+                ),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = if create {
+            flags | OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            flags
+        };
+        let conn = Connection::open_with_flags(&path, flags).map_err(|source| Error::Io {
+            path: path.clone(),
+            source: std::io::Error::other(source.to_string()),
+        })?;
+        crate::configure(&conn)?;
+        Ok(conn)
+    }
+}
+
+fn parse_target(text: &str) -> Target {
+    match text.parse() {
+        Ok(target) => target,
+        Err(never) => match never {},
+    }
+}
+
+fn find<'h>(history: &'h History, revision: &str) -> Result<&'h Migration> {
+    let matches: Vec<&Migration> = history
+        .migrations
+        .iter()
+        .filter(|m| m.revision.starts_with(revision))
+        .collect();
+    match (
+        history.migrations.iter().find(|m| m.revision == revision),
+        matches.as_slice(),
+    ) {
+        (Some(exact), _) => Ok(exact),
+        (None, [only]) => Ok(only),
+        (None, []) => Err(Error::BadTarget {
+            message: format!("no revision `{revision}`"),
+        }),
+        (None, _) => Err(Error::BadTarget {
+            message: format!("`{revision}` is the start of several revisions; write more of it"),
+        }),
+    }
+}
+
+/// Lists the revisions no other revision builds on, reading the directory
+/// without requiring one line of revisions (so it can show two heads).
+fn heads(dir: &Path) -> Result<ExitCode> {
+    let mut migrations = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for entry in entries {
+        let path = entry
+            .map_err(|source| Error::Io {
+                path: dir.to_owned(),
+                source,
+            })?
+            .path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            migrations.push(Migration::parse(&text, &path)?);
+        }
+    }
+    migrations.sort_by(|a, b| a.revision.cmp(&b.revision));
+    let heads: Vec<&Migration> = migrations
+        .iter()
+        .filter(|m| {
+            !migrations
+                .iter()
+                .any(|other| other.parent.as_deref() == Some(m.revision.as_str()))
+        })
+        .collect();
+    for head in &heads {
+        println!("{}  {}", head.revision, head.message);
+    }
+    if heads.len() > 1 {
+        eprintln!(
+            "{} heads: keep one line of revisions (see `check` for how)",
+            heads.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_run(
+    ran: &[String],
+    adopted: Option<&str>,
+    current: Option<&str>,
+    verb: &str,
+    out: &Output,
+) {
+    if let Some(adopted) = adopted {
+        println!("adopted the existing database at {adopted}");
+    }
+    for revision in ran {
+        println!("{} {revision}", out.green(verb));
+    }
+    if ran.is_empty() {
+        println!("nothing to do");
+    }
+    println!("current: {}", current.unwrap_or("base"));
+}
+
+/// Colour on a terminal only (and never with `NO_COLOR` set).
+struct Output {
+    colour: bool,
+}
+
+impl Output {
+    fn new() -> Self {
+        let colour = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Self { colour }
+    }
+
+    fn paint<'t>(&self, code: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m").into()
+        } else {
+            text.into()
+        }
+    }
+
+    fn red<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.paint("1;31", text)
+    }
+
+    fn green<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.paint("32", text)
+    }
+
+    fn dim<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.paint("2", text)
+    }
+}
