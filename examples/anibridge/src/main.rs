@@ -4,23 +4,11 @@
 //! named by `ANIBRIDGE_DB`, else `anibridge.db` in the working directory, for
 //! both.
 
-mod models;
-
 use std::process::ExitCode;
 
+use anibridge::models::{ClientTask, EpisodeAvailability, Job};
+use anibridge::{MIGRATIONS, database};
 use stillroom::Model;
-
-use crate::models::{ClientTask, EpisodeAvailability, Job};
-
-/// The migrations in `migrations/`, embedded at compile time.
-static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
-
-fn database() -> String {
-    std::env::var("ANIBRIDGE_DB")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "anibridge.db".to_owned())
-}
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1).peekable();
@@ -184,6 +172,6 @@ mod tests {
     /// The CI gate: fails when a model changed and no migration was generated.
     #[test]
     fn migrations_match_the_models() -> stillroom::Result<()> {
-        stillroom::check(super::MIGRATIONS.dir(), stillroom::registry()?)
+        stillroom::check(anibridge::MIGRATIONS.dir(), stillroom::registry()?)
     }
 }

@@ -5,25 +5,25 @@ use stillroom::Model;
 /// A download job.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "job")]
-pub(crate) struct Job {
+pub struct Job {
     #[model(primary_key)]
-    pub(crate) id: String,
+    pub id: String,
     #[model(default = "'queued'", index)]
-    pub(crate) status: String,
+    pub status: String,
     #[model(default = "0")]
-    pub(crate) progress: f64,
+    pub progress: f64,
     #[model(default = "0")]
-    pub(crate) downloaded_bytes: i64,
+    pub downloaded_bytes: i64,
     /// Higher runs first.
     #[model(default = "0", index)]
-    pub(crate) priority: i64,
-    pub(crate) total_bytes: Option<i64>,
-    pub(crate) message: Option<String>,
-    pub(crate) result_path: Option<String>,
+    pub priority: i64,
+    pub total_bytes: Option<i64>,
+    pub message: Option<String>,
+    pub result_path: Option<String>,
     #[model(index)]
-    pub(crate) created_at: String,
+    pub created_at: String,
     #[model(index)]
-    pub(crate) updated_at: String,
+    pub updated_at: String,
 }
 
 /// Whether an episode is available, per language and site.
@@ -32,40 +32,40 @@ pub(crate) struct Job {
     table = "episodeavailability",
     primary_key(slug, season, episode, language, site)
 )]
-pub(crate) struct EpisodeAvailability {
-    pub(crate) slug: String,
-    pub(crate) season: i64,
-    pub(crate) episode: i64,
-    pub(crate) language: String,
+pub struct EpisodeAvailability {
+    pub slug: String,
+    pub season: i64,
+    pub episode: i64,
+    pub language: String,
     /// Rows from before sites were tracked all came from this one.
     #[model(default = "'aniworld.to'")]
-    pub(crate) site: String,
-    pub(crate) available: bool,
-    pub(crate) height: Option<i64>,
-    pub(crate) codec: Option<String>,
-    pub(crate) provider: Option<String>,
+    pub site: String,
+    pub available: bool,
+    pub height: Option<i64>,
+    pub codec: Option<String>,
+    pub provider: Option<String>,
     #[model(index)]
-    pub(crate) checked_at: String,
-    pub(crate) extra: Option<serde_json::Value>,
+    pub checked_at: String,
+    pub extra: Option<serde_json::Value>,
 }
 
 /// A task a download client submitted, tied to the job that serves it.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "clienttask")]
-pub(crate) struct ClientTask {
+pub struct ClientTask {
     #[model(primary_key)]
-    pub(crate) hash: String,
+    pub hash: String,
     /// The release name the client asked for.
     #[model(renamed_from = "name")]
-    pub(crate) title: String,
-    pub(crate) slug: String,
-    pub(crate) season: i64,
-    pub(crate) episode: i64,
-    pub(crate) language: String,
+    pub title: String,
+    pub slug: String,
+    pub season: i64,
+    pub episode: i64,
+    pub language: String,
     #[model(references = "job(id)", on_delete = "set null", index)]
-    pub(crate) job_id: Option<String>,
+    pub job_id: Option<String>,
     #[model(default = "'queued'")]
-    pub(crate) state: String,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
+    pub state: String,
+    pub created_at: String,
+    pub updated_at: String,
 }
