@@ -5,3 +5,7 @@
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/MIGRATIONS.md")]
 struct MigrationsGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct Readme;
