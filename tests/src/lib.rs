@@ -9,3 +9,7 @@ struct MigrationsGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct Readme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/DATABASE.md")]
+struct DatabaseGuide;
