@@ -13,3 +13,7 @@ struct Readme;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/DATABASE.md")]
 struct DatabaseGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/EXAMPLE_NEW_MODEL.md")]
+struct WorkedExample;
