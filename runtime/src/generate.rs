@@ -90,11 +90,12 @@ pub fn generate(
         .map(|u| format!("-- not compared: {u}\n"))
         .collect();
     up_sql.sql.insert_str(0, &notes);
+    let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message);
     let mut migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
-        message: message.lines().next().unwrap_or_default().trim().to_owned(),
+        message: message.to_owned(),
         requires: None,
         foreign_keys_off: up_sql.foreign_keys_off,
         data_loss: up.data_loss.clone(),
@@ -275,11 +276,12 @@ fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
 /// SQL written by hand: data backfills, views, triggers.
 pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
     let history = History::read(dir)?;
+    let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message);
     let migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
-        message: message.lines().next().unwrap_or_default().trim().to_owned(),
+        message: message.to_owned(),
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),

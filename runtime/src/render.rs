@@ -69,7 +69,7 @@ pub fn render(ops: &[Op], before: &LiveSchema) -> Rendered {
                     quote_ident(from),
                     quote_ident(to)
                 ));
-                r.respell(from, to);
+                r.respell(None, from, to);
             }
             Op::AddColumn {
                 table,
@@ -85,7 +85,7 @@ pub fn render(ops: &[Op], before: &LiveSchema) -> Rendered {
                     quote_ident(from),
                     quote_ident(to)
                 ));
-                r.respell(from, to);
+                r.respell(Some(table), from, to);
             }
             Op::CreateIndex { table, index } => r.stmt(index.create_sql(table)),
             Op::DropIndex { index, .. } => {
@@ -234,12 +234,30 @@ impl Renderer {
         self.restore(held);
     }
 
-    /// Drops the views and triggers `pick` selects, returning them.
+    /// Drops the views and triggers `pick` selects, and every view or
+    /// trigger built on a view dropped (a view of a view would break the
+    /// rename too), newest first; returns them.
     fn hold(&mut self, pick: impl Fn(&Object) -> bool) -> Vec<usize> {
-        let held: Vec<usize> = (0..self.objects.len())
+        let mut held: Vec<usize> = (0..self.objects.len())
             .filter(|&i| pick(&self.objects[i]))
             .collect();
-        for &i in &held {
+        loop {
+            let more: Vec<usize> = (0..self.objects.len())
+                .filter(|i| !held.contains(i))
+                .filter(|&i| {
+                    held.iter().any(|&h| {
+                        self.objects[h].kind == "VIEW"
+                            && sql_text::mentions(&self.objects[i].sql, &self.objects[h].name)
+                    })
+                })
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            held.extend(more);
+        }
+        held.sort_unstable();
+        for &i in held.iter().rev() {
             let o = &self.objects[i];
             let sql = format!("DROP {} {}", o.kind, quote_ident(&o.name));
             self.stmt(sql);
@@ -258,13 +276,16 @@ impl Renderer {
     }
 
     /// After a rename, the views and triggers SQLite rewrote say the new
-    /// name: so must the copies held here.
-    fn respell(&mut self, from: &str, to: &str) {
+    /// name: so must the copies held here. A column rename (`table` given)
+    /// only touches objects that read that table.
+    fn respell(&mut self, table: Option<&str>, from: &str, to: &str) {
         for o in &mut self.objects {
-            if o.table.eq_ignore_ascii_case(from) {
+            if table.is_none() && o.table.eq_ignore_ascii_case(from) {
                 o.table = to.to_owned();
             }
-            if sql_text::mentions(&o.sql, from) {
+            let in_scope = table
+                .is_none_or(|t| o.table.eq_ignore_ascii_case(t) || sql_text::mentions(&o.sql, t));
+            if in_scope && sql_text::mentions(&o.sql, from) {
                 o.sql = respell(&o.sql, from, to);
             }
         }

@@ -146,21 +146,24 @@ pub fn replay(history: &History) -> Result<Replayed> {
     Ok(Replayed { conn, schema })
 }
 
+/// `3.37.0` as SQLite numbers versions (3037000); `None` if it is not one.
+pub(crate) fn version_number(version: &str) -> Option<i32> {
+    let mut parts = version.split('.').map(|p| p.trim().parse::<i32>().ok());
+    let major = parts.next()??;
+    let minor = parts.next().map_or(Some(0), |p| p)?;
+    let patch = parts.next().map_or(Some(0), |p| p)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(major * 1_000_000 + minor * 1_000 + patch)
+}
+
 /// Fails when the SQLite in use is older than a migration requires.
 pub(crate) fn check_version(m: &Migration) -> Result<()> {
     let Some(required) = &m.requires else {
         return Ok(());
     };
-    let parse = |v: &str| -> Option<i32> {
-        let mut parts = v.split('.').map(|p| p.trim().parse::<i32>().ok());
-        let (a, b, c) = (
-            parts.next()??,
-            parts.next().flatten().unwrap_or(0),
-            parts.next().flatten().unwrap_or(0),
-        );
-        Some(a * 1_000_000 + b * 1_000 + c)
-    };
-    match parse(required) {
+    match version_number(required) {
         Some(needed) if needed > rusqlite::version_number() => Err(Error::SqliteTooOld {
             revision: m.revision.clone(),
             required: required.clone(),

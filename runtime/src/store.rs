@@ -117,16 +117,29 @@ impl Migration {
             ));
         }
         let (mut revision, mut parent) = (None, None);
+        let mut revision_line = 1;
         let mut i = 1;
         while i < lines.len() && lines[i].trim_end() != UP {
             let line = lines[i].trim_end();
             if let Some((key, value)) = header_entry(line) {
                 match key {
-                    "revision" => revision = Some(value.to_owned()),
+                    "revision" => {
+                        revision = Some(value.to_owned());
+                        revision_line = i + 1;
+                    }
                     "parent" => parent = Some(value.to_owned()),
                     "message" => m.message = value.to_owned(),
                     "requires" => {
-                        m.requires = Some(value.trim_start_matches("SQLite").trim().to_owned())
+                        let version = value.trim_start_matches("SQLite").trim();
+                        if crate::replay::version_number(version).is_none() {
+                            return Err(bad(
+                                i + 1,
+                                format!(
+                                    "`requires: {value}` is not a version like `SQLite 3.37.0`"
+                                ),
+                            ));
+                        }
+                        m.requires = Some(version.to_owned());
                     }
                     "foreign-keys" if value == "off" => m.foreign_keys_off = true,
                     "foreign-keys" => {
@@ -174,7 +187,7 @@ impl Migration {
             .unwrap_or_default();
         if !stem.is_empty() && stem != m.revision {
             return Err(bad(
-                2,
+                revision_line,
                 format!(
                     "the header says revision `{}` but the file is named `{stem}.sql`; the two must agree",
                     m.revision
@@ -191,8 +204,8 @@ impl Migration {
                 format!("a second `{DOWN}` line"),
             ));
         }
-        if body.iter().any(|l| l.trim_end() == UP) {
-            return Err(bad(i + 1, format!("a second `{UP}` line")));
+        if let Some(second) = body.iter().position(|l| l.trim_end() == UP) {
+            return Err(bad(i + second + 2, format!("a second `{UP}` line")));
         }
         // A part is the file's text between its marker lines, sliced, not
         // copied line by line (this runs for every file at every startup);
@@ -333,7 +346,14 @@ impl History {
             next = child.get(&Some(migrations[i].revision.as_str())).copied();
         }
         if order.len() != migrations.len() {
-            return Err(invalid("the revisions' parents form a cycle; each `-- parent:` must name an earlier revision".into()));
+            let stuck: Vec<String> = (0..migrations.len())
+                .filter(|i| !order.contains(i))
+                .map(|i| migrations[i].path.display().to_string())
+                .collect();
+            return Err(invalid(format!(
+                "the parents of {} form a cycle, so none of them follows from the first revision; each `-- parent:` must name an earlier revision",
+                stuck.join(", ")
+            )));
         }
         drop((child, by_id));
         let mut slots: Vec<Option<Migration>> = migrations.into_iter().map(Some).collect();
