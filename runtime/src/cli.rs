@@ -83,6 +83,7 @@ enum Command {
     /// Revert migrations down to TARGET: a revision, `base` or `-N`
     Downgrade {
         /// Where to stop (that revision stays applied)
+        #[arg(allow_negative_numbers = true)]
         target: String,
         /// Print the SQL instead of running it; no database is used
         #[arg(long)]
@@ -238,6 +239,9 @@ impl<'a> Cli<'a> {
                     print!("{}", migrator.sql(from.as_deref(), &target)?);
                     return Ok(ExitCode::SUCCESS);
                 }
+                if let Target::Revision(revision) = &target {
+                    find(history, revision)?; // before the database file is created
+                }
                 let conn = self.open(args.database.as_deref(), true)?;
                 let report = migrator.upgrade(&conn, &target)?;
                 report_run(
@@ -290,6 +294,9 @@ impl<'a> Cli<'a> {
                 if let Some(problem) = status.problem {
                     println!("{}: {problem}", out.red("problem"));
                 }
+                for difference in status.differences.iter().flatten() {
+                    println!("{}: {difference}", out.red("differs from the models"));
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Command::History => {
@@ -321,8 +328,12 @@ impl<'a> Cli<'a> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Stamp { target } => {
+                let target = parse_target(&target);
+                if let Target::Revision(revision) = &target {
+                    find(history, revision)?; // before the database file is created
+                }
                 let conn = self.open(args.database.as_deref(), true)?;
-                let report = migrator.stamp(&conn, &parse_target(&target))?;
+                let report = migrator.stamp(&conn, &target)?;
                 println!("stamped {}", report.current.as_deref().unwrap_or("base"));
                 Ok(ExitCode::SUCCESS)
             }
