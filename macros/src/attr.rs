@@ -161,7 +161,11 @@ impl StructAttrs {
             failed: false,
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident("model")) {
+            // Whether the attribute that failed may have been the primary key
+            // (an unknown or misspelt one, or `primary_key` itself).
+            let key_like = std::cell::Cell::new(false);
             let result = attr.parse_nested_meta(|meta| {
+                key_like.set(may_be_key(&meta.path));
                 let path = &meta.path;
                 if path.is_ident("table") {
                     // #[model(table = "jobs")]
@@ -209,7 +213,7 @@ impl StructAttrs {
                 Ok(())
             });
             if let Err(e) = result {
-                out.failed = true;
+                out.failed |= key_like.get();
                 cx.syn_error(e);
             }
         }
@@ -236,7 +240,11 @@ impl FieldAttrs {
             failed: false,
         };
         for attr in attrs.iter().filter(|a| a.path().is_ident("model")) {
+            // Whether the attribute that failed may have been the primary key
+            // (an unknown or misspelt one, or `primary_key` itself).
+            let key_like = std::cell::Cell::new(false);
             let result = attr.parse_nested_meta(|meta| {
+                key_like.set(may_be_key(&meta.path));
                 let path = &meta.path;
                 let flag = |attr: &mut Attr<()>, name: &str| -> syn::Result<()> {
                     if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
@@ -294,12 +302,36 @@ impl FieldAttrs {
                 Ok(())
             });
             if let Err(e) = result {
-                out.failed = true;
+                out.failed |= key_like.get();
                 cx.syn_error(e);
             }
         }
         out
     }
+}
+
+/// Whether a failed attribute named `path` may have meant the primary key.
+fn may_be_key(path: &Path) -> bool {
+    const OTHERS: [&str; 17] = [
+        "table",
+        "strict",
+        "renamed_from",
+        "index",
+        "unique",
+        "foreign_key",
+        "check",
+        "crate",
+        "autoincrement",
+        "column",
+        "sql_type",
+        "default",
+        "references",
+        "on_delete",
+        "on_update",
+        "skip",
+        "name",
+    ];
+    !OTHERS.iter().any(|o| path.is_ident(o))
 }
 
 const STRUCT_ATTRS: &str = "`table`, `strict`, `renamed_from`, `primary_key(..)`, `index(..)`, `unique(..)`, `foreign_key(..)`, `check`, `crate`";

@@ -249,7 +249,7 @@ impl<'a> Migrator<'a> {
         let position = self.position_of(revision)?;
         let m = &self.history.migrations[position];
         self.locked(conn, |_| {
-            if ledger::accept_checksum(conn, &m.revision, &m.checksum)? {
+            if ledger::exists(conn)? && ledger::accept_checksum(conn, &m.revision, &m.checksum)? {
                 tracing::info!(revision = %m.revision, checksum = %m.checksum, "accepted the edited migration");
                 Ok(Pass::Done { value: (), wrote: true })
             } else {
@@ -577,9 +577,16 @@ impl<'a> Migrator<'a> {
                 .get(i)
                 .filter(|m| m.revision == a.revision)
             else {
-                if !known.contains(a.revision.as_str()) {
+                // Unknown revisions at the end of the ledger: a newer build
+                // migrated the database. Anywhere else: files were changed.
+                if applied[i..]
+                    .iter()
+                    .all(|later| !known.contains(later.revision.as_str()))
+                {
                     return Err(Error::UnknownRevision {
-                        revision: a.revision.clone(),
+                        revision: applied
+                            .last()
+                            .map_or_else(|| a.revision.clone(), |l| l.revision.clone()),
                         head: self.history.head().map(|m| m.revision.clone()),
                     });
                 }
@@ -588,9 +595,14 @@ impl<'a> Migrator<'a> {
                     .migrations
                     .get(i)
                     .map_or("nothing", |m| m.revision.as_str());
+                let what = if known.contains(a.revision.as_str()) {
+                    "the revisions were reordered or re-parented after they ran"
+                } else {
+                    "its file was removed or renamed after it ran"
+                };
                 return Err(Error::LedgerMismatch {
                     message: format!(
-                        "the database records revision `{}` at position {}, where the migrations have `{expected}`: a revision was removed, renamed or reordered after it ran; restore the files as they were, or record the right revisions with `stamp`",
+                        "the database records revision `{}` at position {}, where the migrations have `{expected}`: {what}; restore the files as they were, or record the right revisions with `stamp`",
                         a.revision,
                         i + 1
                     ),
@@ -711,17 +723,16 @@ impl<'a> Migrator<'a> {
     }
 }
 
-/// The models' fingerprint, computed once per schema value per process.
+/// The models' fingerprint. The registry's is computed once per process
+/// (it never changes); any other schema's every time, since a value at one
+/// address may later be replaced by another.
 fn model_fingerprint(schema: &Schema) -> String {
-    static REGISTRY_PRINT: OnceLock<(usize, String)> = OnceLock::new();
-    let key = std::ptr::from_ref(schema) as usize;
-    match REGISTRY_PRINT.get() {
-        Some((k, print)) if *k == key => print.clone(),
-        Some(_) => fingerprint(schema),
-        None => REGISTRY_PRINT
-            .get_or_init(|| (key, fingerprint(schema)))
-            .1
-            .clone(),
+    static REGISTRY_PRINT: OnceLock<String> = OnceLock::new();
+    match registry() {
+        Ok(global) if std::ptr::eq(global, schema) => {
+            REGISTRY_PRINT.get_or_init(|| fingerprint(schema)).clone()
+        }
+        _ => fingerprint(schema),
     }
 }
 

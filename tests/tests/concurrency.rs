@@ -1,0 +1,318 @@
+//! Two migrators at once on one database file: two threads with their own
+//! connections, and two processes (this test binary, run again as a child).
+//! Exactly one applies the migrations, the other waits for the write lock
+//! and finds nothing to do; both succeed and the ledger records each
+//! revision once.
+//!
+//! The history has 30 revisions, so one migration call takes long enough for
+//! the two to really overlap. Nothing here asserts on timing.
+
+use std::error::Error;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use stillroom::{
+    Column, GenerateOptions, Generated, History, Index, Migrator, Schema, SqlType, Table,
+};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+/// How many revisions the history has.
+const REVISIONS: usize = 30;
+
+/// The child process reads its database and migrations from these.
+const CHILD_DB: &str = "STILLROOM_CONCURRENCY_CHILD_DB";
+const CHILD_MIGRATIONS: &str = "STILLROOM_CONCURRENCY_CHILD_MIGRATIONS";
+/// A file the child waits for before it migrates, so both start together.
+const CHILD_GO: &str = "STILLROOM_CONCURRENCY_CHILD_GO";
+/// What a child prints: how many revisions it applied.
+const APPLIED: &str = "stillroom-child applied ";
+
+/// A directory under the system temp dir, unique to this process and call,
+/// removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> std::io::Result<Self> {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "stillroom-concurrency-{name}-{}-{nanos}-{n}",
+            std::process::id()
+        ));
+        fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Table `t01` .. `t30`: a few columns and an index each.
+fn numbered_table(i: usize) -> Table {
+    let name = format!("t{i:02}");
+    let mut t = Table::new(&name);
+    t.columns = vec![
+        Column::new("id", SqlType::Integer),
+        Column::new("name", SqlType::Text),
+        Column::new("amount", SqlType::Real),
+    ];
+    let mut note = Column::new("note", SqlType::Text);
+    note.nullable = true;
+    t.columns.push(note);
+    t.primary_key.columns = vec!["id".into()];
+    t.indexes.push(Index {
+        name: format!("ix_{name}_name"),
+        columns: vec!["name".into()],
+        unique: false,
+    });
+    t
+}
+
+/// The models after `n` revisions: tables 1 to `n`.
+fn schema_upto(n: usize) -> Result<Schema, stillroom::SchemaError> {
+    Schema::new((1..=n).map(numbered_table))
+}
+
+/// Generates the history into `dir/migrations`.
+fn generate_history(dir: &TempDir) -> Result<(PathBuf, History), Box<dyn Error>> {
+    let migrations = dir.join("migrations");
+    for n in 1..=REVISIONS {
+        let generated = stillroom::generate(
+            &migrations,
+            &schema_upto(n)?,
+            &format!("table {n}"),
+            GenerateOptions::default(),
+        )?;
+        if generated == Generated::NothingToDo {
+            return Err(format!("revision {n} generated nothing").into());
+        }
+    }
+    let history = History::read(&migrations)?;
+    assert_eq!(history.migrations.len(), REVISIONS);
+    Ok((migrations, history))
+}
+
+/// Each revision of the ledger with the number of times it is recorded, in
+/// order, and the distinct positions.
+fn ledger_counts(db: &Path) -> Result<Vec<(String, i64)>, Box<dyn Error>> {
+    let conn = stillroom::open(db)?;
+    let rows = conn
+        .prepare(
+            "SELECT revision, count(*) FROM stillroom_migrations GROUP BY revision ORDER BY min(position)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(String, i64)>>>()?;
+    let positions: i64 = conn.query_row(
+        "SELECT count(DISTINCT position) FROM stillroom_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(usize::try_from(positions)?, rows.len());
+    Ok(rows)
+}
+
+/// Fails unless the ledger of `db` records each revision of `history` once,
+/// in order.
+fn assert_each_revision_once(db: &Path, history: &History) -> TestResult {
+    let expected: Vec<(String, i64)> = history
+        .migrations
+        .iter()
+        .map(|m| (m.revision.clone(), 1))
+        .collect();
+    assert_eq!(ledger_counts(db)?, expected);
+    Ok(())
+}
+
+#[test]
+fn two_threads_migrating_at_once_apply_each_revision_once() -> TestResult {
+    let dir = TempDir::new("threads")?;
+    let (_, history) = generate_history(&dir)?;
+    let schema = schema_upto(REVISIONS)?;
+    let db = dir.join("app.db");
+    // Opened before the race, so it is the migration that races, not the
+    // switch to WAL of a new file.
+    let connections = [stillroom::open(&db)?, stillroom::open(&db)?];
+    let barrier = Barrier::new(2);
+
+    let results: Vec<Result<stillroom::Report, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = connections
+            .into_iter()
+            .map(|conn| {
+                let (barrier, history, schema) = (&barrier, &history, &schema);
+                scope.spawn(move || {
+                    barrier.wait();
+                    Migrator::new(history)
+                        .schema(schema)
+                        .migrate(&conn)
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the thread panicked".into()))
+            })
+            .collect()
+    });
+
+    let reports = results
+        .into_iter()
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| format!("a migrator failed: {e}"))?;
+    let ran: Vec<usize> = reports.iter().map(|r| r.ran.len()).collect();
+    assert_eq!(
+        reports.iter().filter(|r| !r.ran.is_empty()).count(),
+        1,
+        "exactly one thread applies: {ran:?}"
+    );
+    assert!(ran.contains(&REVISIONS) && ran.contains(&0), "{ran:?}");
+    let head = history.head().map(|m| m.revision.clone());
+    for report in &reports {
+        assert_eq!(report.current, head);
+        assert_eq!(report.adopted, None);
+    }
+    assert_each_revision_once(&db, &history)?;
+    Ok(())
+}
+
+#[test]
+fn two_processes_migrating_at_once_apply_each_revision_once() -> TestResult {
+    let dir = TempDir::new("processes")?;
+    let (migrations, history) = generate_history(&dir)?;
+    let db = dir.join("app.db");
+    let go = dir.join("go");
+    let exe = std::env::current_exe()?;
+    // The database exists (in WAL mode) before the race: what races is the
+    // migration. Two processes creating a new file at once hit another
+    // problem, see `two_connections_opening_a_new_database_at_once_both_succeed`.
+    drop(stillroom::open(&db)?);
+
+    let children = (0..2)
+        .map(|_| {
+            Command::new(&exe)
+                .args(["--exact", "child_process_entry", "--nocapture", "--ignored"])
+                .env(CHILD_DB, &db)
+                .env(CHILD_MIGRATIONS, &migrations)
+                .env(CHILD_GO, &go)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    // Both are started: let them go at once.
+    fs::write(&go, "go")?;
+
+    let mut applied = Vec::new();
+    for child in children {
+        let output = child.wait_with_output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "a child failed ({}):\n{stdout}\n{stderr}",
+            output.status
+        );
+        let counts: Vec<usize> = stdout
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(APPLIED)?.parse().ok())
+            .collect();
+        assert_eq!(
+            counts.len(),
+            1,
+            "the child did not say what it applied (did the test run?):\n{stdout}\n{stderr}"
+        );
+        applied.extend(counts);
+    }
+    applied.sort_unstable();
+    assert_eq!(
+        applied,
+        [0, REVISIONS],
+        "exactly one process applies everything"
+    );
+    assert_each_revision_once(&db, &history)?;
+    Ok(())
+}
+
+#[test]
+fn two_connections_opening_a_new_database_at_once_both_succeed() -> TestResult {
+    let dir = TempDir::new("open")?;
+    for round in 0..200 {
+        let db = dir.join(&format!("new-{round}.db"));
+        let barrier = Barrier::new(2);
+        let results: Vec<Result<String, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (barrier, db) = (&barrier, &db);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        let conn = stillroom::open(db).map_err(|e| e.to_string())?;
+                        conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("the thread panicked".into()))
+                })
+                .collect()
+        });
+        for result in results {
+            let mode = result.map_err(|e| format!("round {round}: stillroom::open failed: {e}"))?;
+            assert_eq!(mode, "wal", "round {round}");
+        }
+    }
+    Ok(())
+}
+
+/// The child of `two_processes_migrating_at_once_apply_each_revision_once`:
+/// does nothing unless run by it (with its environment).
+#[test]
+#[ignore = "run as a child process by two_processes_migrating_at_once_apply_each_revision_once"]
+fn child_process_entry() -> TestResult {
+    let (Some(db), Some(migrations), Some(go)) = (
+        std::env::var_os(CHILD_DB),
+        std::env::var_os(CHILD_MIGRATIONS),
+        std::env::var_os(CHILD_GO),
+    ) else {
+        return Ok(());
+    };
+    let history = History::read(Path::new(&migrations))?;
+    let schema = schema_upto(history.migrations.len())?;
+    let conn: Connection = stillroom::open(&db)?;
+    // Wait for the parent's signal (a guard against hanging, not a timing
+    // assertion).
+    let started = Instant::now();
+    while !Path::new(&go).exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "no start signal"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let report = Migrator::new(&history).schema(&schema).migrate(&conn)?;
+    assert_eq!(report.current, history.head().map(|m| m.revision.clone()));
+    println!("{APPLIED}{}", report.ran.len());
+    Ok(())
+}
