@@ -393,11 +393,18 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         }
     }
     table_level_changes(old, new, &mut reasons);
+    // Renames run first, natively even before a rebuild: SQLite then rewrites
+    // every reference to the column (other tables' foreign keys, indexes,
+    // views, triggers), which a copy under a new name would not.
+    for (from, to) in &m.renames {
+        out.table_changes.push(Op::RenameColumn {
+            table: name.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
     if !reasons.is_empty() {
         // Say everything the rebuild does, not only what forced it.
-        for (from, to) in &m.renames {
-            reasons.push(format!("rename `{from}` to `{to}`"));
-        }
         for a in m.added.iter().filter(|a| addable(a, new).is_ok()) {
             reasons.push(format!("add column `{}`", a.name));
         }
@@ -408,23 +415,14 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         {
             reasons.push(format!("drop column `{}`", d.name));
         }
-        let mut from = m.old.clone();
-        from.name = name.clone();
+        // The table as the renames left it is what the rebuild copies from.
         let rebuild = Rebuild {
-            from,
+            from: old.clone(),
             to: new.clone(),
-            renames: m.renames.clone(),
             reasons,
         };
         out.table_changes.push(Op::RebuildTable(Box::new(rebuild)));
         return;
-    }
-    for (from, to) in &m.renames {
-        out.table_changes.push(Op::RenameColumn {
-            table: name.clone(),
-            from: from.clone(),
-            to: to.clone(),
-        });
     }
     for d in &m.dropped {
         out.table_changes.push(Op::DropColumn {

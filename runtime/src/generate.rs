@@ -251,22 +251,18 @@ fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
             .map_or(new.to_owned(), |(_, o)| o.clone())
     };
     for op in &up.ops {
-        let (table, renames) = match op {
-            Op::RenameColumn { table, from, to } => (table, vec![(from.clone(), to.clone())]),
-            Op::RebuildTable(r) => (&r.to.name, r.renames.clone()),
-            _ => continue,
+        let Op::RenameColumn { table, from, to } = op else {
+            continue;
         };
         let Some(i) = table_named(&mut tables, &old_name(table)) else {
             continue;
         };
-        for (from, to) in renames {
-            if let Some(column) = tables[i]
-                .columns
-                .iter_mut()
-                .find(|c| c.name.eq_ignore_ascii_case(&from))
-            {
-                column.renamed_from = Some(to);
-            }
+        if let Some(column) = tables[i]
+            .columns
+            .iter_mut()
+            .find(|c| c.name.eq_ignore_ascii_case(from))
+        {
+            column.renamed_from = Some(to.clone());
         }
     }
     Schema::from_tables_unchecked(tables)

@@ -67,12 +67,11 @@ pub enum Op {
 /// The details of an [`Op::RebuildTable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuild {
-    /// The table as it is (under its current name).
+    /// The table as it is (under its current name, after any renames of
+    /// its columns in the same migration).
     pub from: Table,
     /// The table as it must become.
     pub to: Table,
-    /// Columns renamed by the rebuild, `(old, new)`.
-    pub renames: Vec<(String, String)>,
     /// Why a rebuild is needed, one phrase each.
     pub reasons: Vec<String>,
 }

@@ -61,7 +61,10 @@ pub fn render(ops: &[Op], before: &LiveSchema) -> Rendered {
         let _ = writeln!(r.out.sql, "-- {op}");
         match op {
             Op::CreateTable(t) => r.create_table(t),
-            Op::DropTable(t) => r.stmt(format!("DROP TABLE {}", quote_ident(&t.name))),
+            Op::DropTable(t) => {
+                r.out.foreign_keys_off |= drop_needs_foreign_keys_off(t, ops, before);
+                r.stmt(format!("DROP TABLE {}", quote_ident(&t.name)));
+            }
             Op::RenameTable { from, to } => {
                 r.version((3, 25, 0));
                 r.stmt(format!(
@@ -314,20 +317,14 @@ fn respell(sql: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// The new table's columns filled from the old table, and their values:
-/// the old column (renames followed), with the default standing in for NULL
-/// where the column became NOT NULL. New columns are left to their defaults.
+/// The new table's columns filled from the old table (same name), and
+/// their values: the old column, with the default standing in for NULL where
+/// the column became NOT NULL. New columns are left to their defaults.
 fn copy_lists(rebuild: &Rebuild) -> (Vec<String>, Vec<String>) {
     let mut columns = Vec::new();
     let mut values = Vec::new();
     for column in &rebuild.to.columns {
-        let source = rebuild
-            .renames
-            .iter()
-            .find(|(_, new)| new.eq_ignore_ascii_case(&column.name))
-            .map(|(old, _)| old.as_str())
-            .unwrap_or(&column.name);
-        let Some(old) = rebuild.from.column_ci(source) else {
+        let Some(old) = rebuild.from.column_ci(&column.name) else {
             continue;
         };
         let value = match (&column.default, old.nullable && !column.nullable) {
@@ -338,6 +335,63 @@ fn copy_lists(rebuild: &Rebuild) -> (Vec<String>, Vec<String>) {
         values.push(value);
     }
     (columns, values)
+}
+
+/// Whether dropping `t` must run with foreign keys off. `DROP TABLE` deletes
+/// every row first, and with enforcement on that trips a RESTRICT (a
+/// self-reference, say), fails on a reference cycle among dropped tables, and
+/// would cascade into a table that stays. Children are dropped before their
+/// parents, so plain references among dropped tables need nothing.
+fn drop_needs_foreign_keys_off(t: &Table, ops: &[Op], before: &LiveSchema) -> bool {
+    let dropped = |name: &str| {
+        ops.iter()
+            .any(|op| matches!(op, Op::DropTable(d) if d.name.eq_ignore_ascii_case(name)))
+    };
+    let restrict = t
+        .foreign_keys
+        .iter()
+        .any(|fk| fk.on_delete == Action::Restrict);
+    let kept_child = before.schema.tables().iter().any(|o| {
+        !dropped(&o.name)
+            && o.foreign_keys
+                .iter()
+                .any(|fk| fk.references_table.eq_ignore_ascii_case(&t.name))
+    });
+    restrict || kept_child || in_reference_cycle(t, before)
+}
+
+/// Whether `t` reaches itself through other tables' foreign keys.
+fn in_reference_cycle(t: &Table, before: &LiveSchema) -> bool {
+    let mut seen: Vec<String> = Vec::new();
+    let mut next: Vec<String> = t
+        .foreign_keys
+        .iter()
+        .map(|fk| fk.references_table.to_lowercase())
+        .collect();
+    let me = t.name.to_lowercase();
+    next.retain(|n| *n != me);
+    while let Some(name) = next.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        let Some(table) = before
+            .schema
+            .tables()
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(&name))
+        else {
+            continue;
+        };
+        for fk in &table.foreign_keys {
+            let target = fk.references_table.to_lowercase();
+            if target == me {
+                return true;
+            }
+            next.push(target);
+        }
+        seen.push(name);
+    }
+    false
 }
 
 /// A name for the rebuild's new table that no table has.
