@@ -468,24 +468,7 @@ fn parse_target(text: &str) -> Target {
 }
 
 fn find<'h>(history: &'h History, revision: &str) -> Result<&'h Migration> {
-    let matches: Vec<&Migration> = history
-        .migrations
-        .iter()
-        .filter(|m| m.revision.starts_with(revision))
-        .collect();
-    match (
-        history.migrations.iter().find(|m| m.revision == revision),
-        matches.as_slice(),
-    ) {
-        (Some(exact), _) => Ok(exact),
-        (None, [only]) => Ok(only),
-        (None, []) => Err(Error::BadTarget {
-            message: format!("no revision `{revision}`"),
-        }),
-        (None, _) => Err(Error::BadTarget {
-            message: format!("`{revision}` is the start of several revisions; write more of it"),
-        }),
-    }
+    Ok(&history.migrations[history.position(revision)?])
 }
 
 /// Lists the revisions no other revision builds on, reading the directory

@@ -363,6 +363,31 @@ impl History {
         })
     }
 
+    /// The position of `revision`: an id, or the start of exactly one id
+    /// (`0002` for `0002_add_site`).
+    pub fn position(&self, revision: &str) -> Result<usize> {
+        let ms = &self.migrations;
+        if let Some(i) = ms.iter().position(|m| m.revision == revision) {
+            return Ok(i);
+        }
+        let matches: Vec<usize> = (0..ms.len())
+            .filter(|&i| ms[i].revision.starts_with(revision))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::BadTarget {
+                message: format!(
+                    "no revision `{revision}` in the migrations (use `history` to list them)"
+                ),
+            }),
+            _ => Err(Error::BadTarget {
+                message: format!(
+                    "`{revision}` is the start of several revisions; write more of it"
+                ),
+            }),
+        }
+    }
+
     /// The last revision, if any.
     pub fn head(&self) -> Option<&Migration> {
         self.migrations.last()

@@ -6,22 +6,23 @@
 //! one applies, the other waits for the lock (the busy timeout) and then finds
 //! nothing to do. All the steps of one call run in one transaction.
 
+mod adopt;
+mod offline;
+
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::str::FromStr;
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use rusqlite::Connection;
 
-use crate::diff::{DiffOptions, diff};
-use crate::introspect::introspect;
+use self::adopt::has_user_tables;
 use crate::ledger::{self, Applied};
 use crate::migrations::Migrations;
 use crate::replay::{
-    Direction, apply_steps, check_version, foreign_key_violations, run_part, with_foreign_keys,
+    Direction, check_version, foreign_key_violations, run_part, with_foreign_keys,
 };
-use crate::schema::{Schema, quote_literal};
+use crate::schema::Schema;
 use crate::store::{History, Migration};
 use crate::verify::{differences, fingerprint, verify_now};
 use crate::{Error, Result, registry};
@@ -294,90 +295,6 @@ impl<'a> Migrator<'a> {
         verify_now(conn, self.models()?)
     }
 
-    /// The SQL that taking a database from `from` (`None`: base) to `to`
-    /// runs, without a database: what `upgrade` or `downgrade` would execute,
-    /// ledger statements and transaction included, for review or to run by
-    /// hand.
-    pub fn sql(&self, from: Option<&str>, to: &Target) -> Result<String> {
-        let start = match from {
-            Some(revision) => self.position_of(revision)? + 1,
-            None => 0,
-        };
-        let end = self.resolve(to, start)?;
-        let (steps, direction): (Vec<usize>, Direction) = if end >= start {
-            ((start..end).collect(), Direction::Up)
-        } else {
-            ((end..start).rev().collect(), Direction::Down)
-        };
-        let fk_off = steps
-            .iter()
-            .any(|&i| self.history.migrations[i].foreign_keys_off);
-        let mut out = format!(
-            "-- stillroom: {} -> {}\n",
-            from.unwrap_or("base"),
-            end.checked_sub(1)
-                .map_or("base", |i| self.history.migrations[i].revision.as_str())
-        );
-        if fk_off {
-            out.push_str("PRAGMA foreign_keys = OFF;\n");
-        }
-        out.push_str("BEGIN IMMEDIATE;\n");
-        let _ = writeln!(out, "{}", ledger::CREATE);
-        for i in steps {
-            let m = &self.history.migrations[i];
-            let part = if direction == Direction::Up {
-                Some(m.up.as_str())
-            } else {
-                m.down.as_deref()
-            };
-            let part = part.ok_or_else(|| Error::NoDownPart {
-                revision: m.revision.clone(),
-                path: m.path.clone(),
-            })?;
-            let _ = writeln!(
-                out,
-                "\n-- {} ({})\n{}",
-                m.revision,
-                if direction == Direction::Up {
-                    "up"
-                } else {
-                    "down"
-                },
-                part.trim_end()
-            );
-            if direction == Direction::Up {
-                let _ = writeln!(
-                    out,
-                    "{};",
-                    ledger::RECORD
-                        .replace("?1", &quote_literal(&m.revision))
-                        .replace(
-                            "?2",
-                            &m.parent.as_deref().map_or("NULL".to_owned(), quote_literal)
-                        )
-                        .replace("?3", &i.to_string())
-                        .replace("?4", &quote_literal(&m.checksum))
-                        .replace("?5", "0")
-                        .replace("?6", "'applied'")
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "DELETE FROM stillroom_migrations WHERE revision = {};",
-                    quote_literal(&m.revision)
-                );
-            }
-        }
-        if fk_off {
-            out.push_str("\n-- the runner fails here if PRAGMA foreign_key_check returns any row\nPRAGMA foreign_key_check;\n");
-        }
-        out.push_str("COMMIT;\n");
-        if fk_off {
-            out.push_str("PRAGMA foreign_keys = ON;\n");
-        }
-        Ok(out)
-    }
-
     fn models(&self) -> Result<&'a Schema> {
         match self.schema {
             Some(schema) => Ok(schema),
@@ -645,26 +562,7 @@ impl<'a> Migrator<'a> {
 
     /// The position of `revision` (an id, or a prefix of exactly one).
     fn position_of(&self, revision: &str) -> Result<usize> {
-        let ms = &self.history.migrations;
-        if let Some(i) = ms.iter().position(|m| m.revision == revision) {
-            return Ok(i);
-        }
-        let matches: Vec<usize> = (0..ms.len())
-            .filter(|&i| ms[i].revision.starts_with(revision))
-            .collect();
-        match matches.as_slice() {
-            [one] => Ok(*one),
-            [] => Err(Error::BadTarget {
-                message: format!(
-                    "no revision `{revision}` in the migrations (use `history` to list them)"
-                ),
-            }),
-            _ => Err(Error::BadTarget {
-                message: format!(
-                    "`{revision}` is the start of several revisions; write more of it"
-                ),
-            }),
-        }
+        self.history.position(revision)
     }
 
     fn revisions(&self, range: std::ops::Range<usize>) -> Vec<String> {
@@ -672,54 +570,6 @@ impl<'a> Migrator<'a> {
             .iter()
             .map(|m| m.revision.clone())
             .collect()
-    }
-
-    /// Finds the first revision whose schema is the live database's, by
-    /// replaying the history in memory.
-    fn adopt(&self, conn: &Connection) -> Result<usize> {
-        let live = introspect(conn)?;
-        let live_names = column_names(conn)?;
-        let memory = Connection::open_in_memory()?;
-        memory.execute_batch("PRAGMA foreign_keys = ON")?;
-        let mut closest: Option<(usize, usize)> = None; // (distance, revisions)
-        for k in 1..=self.history.migrations.len() {
-            apply_steps(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
-            let names = column_names(&memory)?;
-            let distance = names.symmetric_difference(&live_names).count();
-            if distance == 0 {
-                let replayed = introspect(&memory)?;
-                if diff(
-                    &live.schema,
-                    &replayed.schema,
-                    DiffOptions {
-                        allow_data_loss: true,
-                    },
-                )?
-                .is_empty()
-                {
-                    return Ok(k);
-                }
-            }
-            if closest.is_none_or(|(d, _)| distance < d) {
-                closest = Some((distance, k));
-            }
-        }
-        let k = closest.map_or(1, |(_, k)| k);
-        let replay = History {
-            migrations: self.history.migrations[..k].to_vec(),
-        };
-        let replayed = crate::replay::replay(&replay)?;
-        let d = diff(
-            &replayed.schema.schema,
-            &live.schema,
-            DiffOptions {
-                allow_data_loss: true,
-            },
-        )?;
-        Err(Error::AdoptionFailed {
-            closest: self.history.migrations[k - 1].revision.clone(),
-            differences: d.ops.iter().map(ToString::to_string).collect(),
-        })
     }
 }
 
@@ -734,25 +584,4 @@ fn model_fingerprint(schema: &Schema) -> String {
         }
         _ => fingerprint(schema),
     }
-}
-
-fn has_user_tables(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
-        )?
-        .exists([])?)
-}
-
-/// Every `table.column` name of the user's tables, lower-cased: a cheap
-/// first comparison before a full one.
-fn column_names(conn: &Connection) -> Result<BTreeSet<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT lower(m.name || '.' || c.name) FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS c \
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
-    )?;
-    let names = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
-    Ok(names)
 }
