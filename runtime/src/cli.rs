@@ -474,26 +474,7 @@ fn find<'h>(history: &'h History, revision: &str) -> Result<&'h Migration> {
 /// Lists the revisions no other revision builds on, reading the directory
 /// without requiring one line of revisions (so it can show two heads).
 fn heads(dir: &Path) -> Result<ExitCode> {
-    let mut migrations = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    for entry in entries {
-        let path = entry
-            .map_err(|source| Error::Io {
-                path: dir.to_owned(),
-                source,
-            })?
-            .path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            migrations.push(Migration::parse(&text, &path)?);
-        }
-    }
+    let mut migrations = Migration::read_dir(dir)?;
     migrations.sort_by(|a, b| a.revision.cmp(&b.revision));
     let heads: Vec<&Migration> = migrations
         .iter()

@@ -62,6 +62,46 @@ pub struct Migration {
 }
 
 impl Migration {
+    /// Every `.sql` file of `dir`, parsed, in file-name order, not yet
+    /// checked as a history (see [`History::read`]). A directory that does
+    /// not exist has none.
+    pub fn read_dir(dir: &Path) -> Result<Vec<Self>> {
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                });
+            }
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|source| Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                })?
+                .path();
+            if path.extension().is_some_and(|e| e == "sql") {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut migrations = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let mut migration = Migration::parse(&text, &path)?;
+            migration.checksum = crate::checksum(&text);
+            migrations.push(migration);
+        }
+        Ok(migrations)
+    }
+
     /// The file's text.
     pub fn to_text(&self) -> String {
         let mut out = format!("{MAGIC}\n-- revision: {}\n", self.revision);
@@ -261,40 +301,7 @@ impl History {
     /// revision, a parent no file has, two revisions with one parent (two
     /// heads, as after merging two branches), more than one first revision.
     pub fn read(dir: &Path) -> Result<Self> {
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(source) => {
-                return Err(Error::Io {
-                    path: dir.to_owned(),
-                    source,
-                });
-            }
-        };
-        let mut paths = Vec::new();
-        for entry in entries {
-            let path = entry
-                .map_err(|source| Error::Io {
-                    path: dir.to_owned(),
-                    source,
-                })?
-                .path();
-            if path.extension().is_some_and(|e| e == "sql") {
-                paths.push(path);
-            }
-        }
-        paths.sort();
-        let mut migrations = Vec::with_capacity(paths.len());
-        for path in paths {
-            let text = fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let mut migration = Migration::parse(&text, &path)?;
-            migration.checksum = crate::checksum(&text);
-            migrations.push(migration);
-        }
-        Self::order(migrations, dir)
+        Self::order(Migration::read_dir(dir)?, dir)
     }
 
     /// Checks the links between `migrations` and orders them from the first.
