@@ -366,6 +366,9 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
     let mut reasons = Vec::new();
     ambiguous_renames(cx, m);
     for (o, n) in &m.pairs {
+        // Compare with the column as the rename left it (its own CHECK names
+        // it by its new name by then).
+        let o = old.column_ci(&n.name).unwrap_or(o);
         column_change(cx, name, o, n, &mut reasons);
     }
     for d in &m.dropped {
@@ -392,7 +395,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
             reasons.push(format!("add column `{}` ({why})", a.name));
         }
     }
-    table_level_changes(old, new, &mut reasons);
+    table_level_changes(old, new, &m.added, &mut reasons);
     // Renames run first, natively even before a rebuild: SQLite then rewrites
     // every reference to the column (other tables' foreign keys, indexes,
     // views, triggers), which a copy under a new name would not.
@@ -442,7 +445,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
             foreign_key,
         });
     }
-    index_ops(old, new, out);
+    index_ops(old, m.old, new, out);
 }
 
 /// A column gone and another of its type new, without `renamed_from`:
@@ -513,10 +516,9 @@ fn lossless(from: &SqlType, to: &SqlType) -> bool {
 }
 
 fn canonical_default(c: &Column) -> Option<String> {
-    c.default
-        .as_deref()
-        .map(sql_text::canonical)
-        .filter(|d| d != "NULL")
+    let default = c.default.as_deref()?;
+    let canonical = sql_text::canonical(sql_text::strip_outer_parens(default));
+    (canonical != "NULL").then_some(canonical)
 }
 
 fn canonical_checks(checks: &[String]) -> Vec<String> {
@@ -537,8 +539,12 @@ fn addable(column: &Column, table: &Table) -> Result<(), &'static str> {
     {
         return Err("part of the primary key");
     }
-    if let Some(d) = &default
-        && (d.starts_with('(') || d.starts_with("CURRENT_"))
+    // ADD COLUMN takes neither CURRENT_* nor an expression in parentheses.
+    if let Some(raw) = column.default.as_deref()
+        && (!sql_text::is_literal(raw)
+            || default
+                .as_deref()
+                .is_some_and(|d| d.starts_with("CURRENT_")))
     {
         return Err("its default is not a constant");
     }
@@ -584,7 +590,7 @@ fn droppable(table: &Table, column: &str) -> bool {
 }
 
 /// Table-level differences only a rebuild can make.
-fn table_level_changes(old: &Table, new: &Table, reasons: &mut Vec<String>) {
+fn table_level_changes(old: &Table, new: &Table, added: &[&Column], reasons: &mut Vec<String>) {
     let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
     if lower(&old.primary_key.columns) != lower(&new.primary_key.columns) {
         reasons.push(format!(
@@ -595,7 +601,16 @@ fn table_level_changes(old: &Table, new: &Table, reasons: &mut Vec<String>) {
     } else if old.primary_key.autoincrement != new.primary_key.autoincrement {
         reasons.push("AUTOINCREMENT changes".into());
     }
-    if foreign_key_set(old) != foreign_key_set(new) {
+    // A new column's own foreign key comes with its ADD COLUMN.
+    let added_in_place = |fk: &ForeignKey| {
+        fk.columns.len() == 1
+            && added
+                .iter()
+                .any(|a| a.name.eq_ignore_ascii_case(&fk.columns[0]) && addable(a, new).is_ok())
+    };
+    let mut kept = new.clone();
+    kept.foreign_keys.retain(|fk| !added_in_place(fk));
+    if foreign_key_set(old) != foreign_key_set(&kept) {
         reasons.push("foreign keys change".into());
     }
     if canonical_checks(&old.checks) != canonical_checks(&new.checks) {
@@ -640,8 +655,9 @@ fn foreign_key_set(t: &Table) -> Vec<ForeignKey> {
     fks
 }
 
-/// Index changes of a table changed in place.
-fn index_ops(old: &Table, new: &Table, out: &mut Ordered) {
+/// Index changes of a table changed in place. `old` is the table after
+/// renames (what to compare), `as_was` before them (what a drop reports).
+fn index_ops(old: &Table, as_was: &Table, new: &Table, out: &mut Ordered) {
     let same = |a: &crate::Index, b: &crate::Index| {
         a.unique == b.unique
             && a.columns.len() == b.columns.len()
@@ -659,7 +675,7 @@ fn index_ops(old: &Table, new: &Table, out: &mut Ordered) {
             Some(n) if same(o, n) => {}
             _ => out.drop_indexes.push(Op::DropIndex {
                 table: new.name.clone(),
-                index: o.clone(),
+                index: as_was.index(&o.name).unwrap_or(o).clone(),
             }),
         }
     }

@@ -133,7 +133,15 @@ fn read_table(
         }
         let mut column = Column::new(column_name, SqlType::parse(&declared));
         column.nullable = !not_null;
-        column.default = default.map(|d| sql_text::canonical(&d));
+        // SQLite reports `DEFAULT (expr)` without its parentheses; put them
+        // back so the value is again what a column definition accepts.
+        column.default = default.map(|d| {
+            if sql_text::is_literal(&d) {
+                d
+            } else {
+                format!("({d})")
+            }
+        });
         column.checks = text
             .column_checks
             .iter()

@@ -304,12 +304,25 @@ fn respell(sql: &str, from: &str, to: &str) -> String {
         let src = token.source();
         let Some(at) = rest.find(src) else { continue };
         out.push_str(&rest[..at]);
-        let renamed = matches!(token, Token::Word(_) | Token::Quoted(_))
-            && token.name().eq_ignore_ascii_case(from);
-        if renamed {
-            out.push_str(&quote_ident(to));
-        } else {
-            out.push_str(src);
+        match token {
+            // `new.name`, `t.name`: each part of a qualified name.
+            Token::Word(w) if w.contains('.') => {
+                let parts: Vec<String> = w
+                    .split('.')
+                    .map(|part| {
+                        if part.eq_ignore_ascii_case(from) {
+                            quote_ident(to)
+                        } else {
+                            part.to_owned()
+                        }
+                    })
+                    .collect();
+                out.push_str(&parts.join("."));
+            }
+            Token::Word(_) | Token::Quoted(_) if token.name().eq_ignore_ascii_case(from) => {
+                out.push_str(&quote_ident(to))
+            }
+            _ => out.push_str(src),
         }
         rest = &rest[at + src.len()..];
     }

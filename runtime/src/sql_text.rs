@@ -136,13 +136,17 @@ fn join_tokens(tokens: &[Token<'_>]) -> String {
     for &t in tokens {
         let glue = match prev {
             None => false,
-            Some(p) => !(p.is("(") || t.is(")") || t.is(",")),
+            Some(p) => !(p.is("(") || p.is(".") || t.is(")") || t.is(",") || t.is(".")),
         };
         if glue {
             out.push(' ');
         }
         match t {
             Token::Word(w) => out.push_str(&w.to_ascii_uppercase()),
+            // `"done"` and `done` name the same column: compare them alike.
+            Token::Quoted(_) if is_plain_name(&t.name()) => {
+                out.push_str(&t.name().to_ascii_uppercase())
+            }
             other => out.push_str(other.text()),
         }
         prev = Some(t);
@@ -150,12 +154,67 @@ fn join_tokens(tokens: &[Token<'_>]) -> String {
     out
 }
 
+/// A name that needs no quotes to be read as the same name (bar keywords,
+/// which canonical spellings are only compared, never run).
+fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `sql` is one SQL literal: a number (signed or not), a string or
+/// blob, `NULL`, `TRUE`, `FALSE` or `CURRENT_TIME/DATE/TIMESTAMP`; what a
+/// DEFAULT may be without parentheses.
+pub(crate) fn is_literal(sql: &str) -> bool {
+    let tokens = tokenize(sql);
+    let number = |t: &Token<'_>| matches!(t, Token::Word(w) if w.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+    match tokens.as_slice() {
+        [Token::Literal(_)] => true,
+        [t] if number(t) => true,
+        [sign, t] if (sign.is("-") || sign.is("+")) && number(t) => true,
+        [Token::Word(w)] => [
+            "NULL",
+            "TRUE",
+            "FALSE",
+            "CURRENT_TIME",
+            "CURRENT_DATE",
+            "CURRENT_TIMESTAMP",
+        ]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k)),
+        _ => false,
+    }
+}
+
+/// `sql` without one pair of parentheses around all of it, if it has them.
+pub(crate) fn strip_outer_parens(sql: &str) -> &str {
+    let t = sql.trim();
+    let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
+        return t;
+    };
+    // `(a) + (b)` starts and ends with parentheses that are not one pair.
+    let mut depth = 0usize;
+    for token in tokenize(inner) {
+        if token.is("(") {
+            depth += 1;
+        } else if token.is(")") {
+            match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return t,
+            }
+        }
+    }
+    inner.trim()
+}
+
 /// What a `CREATE TABLE` statement says that the pragmas do not.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct TableText {
-    /// CHECK expressions of each column (by column name), canonical.
+    /// CHECK expressions of each column (by column name), as written.
     pub(crate) column_checks: Vec<(String, Vec<String>)>,
-    /// Table-level CHECK expressions, canonical.
+    /// Table-level CHECK expressions, as written.
     pub(crate) table_checks: Vec<String>,
     /// Whether the table says AUTOINCREMENT.
     pub(crate) autoincrement: bool,
@@ -189,7 +248,7 @@ pub(crate) fn read_create_table(sql: &str) -> TableText {
         let is_constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
             .iter()
             .any(|w| first.is_word(w));
-        let checks = checks_in(part);
+        let checks = checks_in(sql, part);
         if is_constraint {
             out.table_checks.extend(checks);
         } else {
@@ -201,7 +260,7 @@ pub(crate) fn read_create_table(sql: &str) -> TableText {
 }
 
 /// The canonical expressions of every `CHECK (...)` in `part`.
-fn checks_in(part: &[Token<'_>]) -> Vec<String> {
+fn checks_in(sql: &str, part: &[Token<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < part.len() {
@@ -220,7 +279,11 @@ fn checks_in(part: &[Token<'_>]) -> Vec<String> {
                 }
                 j += 1;
             }
-            out.push(join_tokens(&part[body_start..j.min(part.len())]));
+            let body = &part[body_start..j.min(part.len())];
+            if let (Some(first), Some(last)) = (body.first(), body.last()) {
+                let offset = |t: &Token<'_>| t.source().as_ptr() as usize - sql.as_ptr() as usize;
+                out.push(sql[offset(first)..offset(last) + last.source().len()].to_owned());
+            }
             i = j;
         }
         i += 1;
@@ -243,7 +306,9 @@ mod tests {
 
     #[test]
     fn canonical_ignores_spacing_and_keyword_case() {
-        assert_eq!(canonical(r#""done"  in ( 0,1 )"#), r#""done" IN (0, 1)"#);
+        assert_eq!(canonical(r#""done"  in ( 0,1 )"#), "DONE IN (0, 1)");
+        assert_eq!(canonical("done in (0, 1)"), canonical(r#""done" IN (0,1)"#));
+        assert_eq!(canonical(r#""a b" = "t"."c""#), r#""a b" = T.C"#);
         assert_eq!(
             canonical("x >= 0 and 'It''s' = y"),
             "X >= 0 AND 'It''s' = Y"
@@ -271,7 +336,28 @@ mod tests {
                 ("c".to_owned(), vec![]),
             ]
         );
-        assert_eq!(t.table_checks, [r#""a,b" < 5"#, "C <> 'CHECK (no)'"]);
+        assert_eq!(t.table_checks, [r#""a,b" < 5"#, "c <> 'CHECK (no)'"]);
+    }
+
+    #[test]
+    fn literals_and_outer_parentheses() {
+        for literal in [
+            "0",
+            "-1",
+            "+2.5",
+            "'x'",
+            "X'00'",
+            "null",
+            "CURRENT_TIMESTAMP",
+        ] {
+            assert!(is_literal(literal), "{literal}");
+        }
+        for expression in ["lower('A')", "1 + 2", "(3)"] {
+            assert!(!is_literal(expression), "{expression}");
+        }
+        assert_eq!(strip_outer_parens(" (lower('A')) "), "lower('A')");
+        assert_eq!(strip_outer_parens("(1) + (2)"), "(1) + (2)");
+        assert_eq!(strip_outer_parens("((3))"), "(3)");
     }
 
     #[test]
