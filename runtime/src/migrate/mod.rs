@@ -11,7 +11,6 @@ mod offline;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use rusqlite::Connection;
@@ -464,7 +463,7 @@ impl<'a> Migrator<'a> {
     /// models). Returns (compared, wrote the cache).
     fn verify_cached(&self, conn: &Connection, changed: bool) -> Result<(bool, bool)> {
         let models = self.models()?;
-        let print = model_fingerprint(models);
+        let print = fingerprint(models);
         let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
         let seen = format!("{version} {print}");
         if !changed && ledger::state(conn, "verified")?.as_deref() == Some(seen.as_str()) {
@@ -570,18 +569,5 @@ impl<'a> Migrator<'a> {
             .iter()
             .map(|m| m.revision.clone())
             .collect()
-    }
-}
-
-/// The models' fingerprint. The registry's is computed once per process
-/// (it never changes); any other schema's every time, since a value at one
-/// address may later be replaced by another.
-fn model_fingerprint(schema: &Schema) -> String {
-    static REGISTRY_PRINT: OnceLock<String> = OnceLock::new();
-    match registry() {
-        Ok(global) if std::ptr::eq(global, schema) => {
-            REGISTRY_PRINT.get_or_init(|| fingerprint(schema)).clone()
-        }
-        _ => fingerprint(schema),
     }
 }

@@ -32,7 +32,7 @@ pub use validate::{Problem, SchemaError};
 /// assert_eq!(schema.table("notes").map(|t| t.columns.len()), Some(2));
 /// # Ok::<(), stillroom::SchemaError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Schema {
     tables: Vec<Table>,
 }
@@ -98,7 +98,7 @@ impl Schema {
 }
 
 /// One table: its columns, primary key, indexes, foreign keys and checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
     /// The table's name in SQL.
     pub name: String,
@@ -162,7 +162,7 @@ impl Table {
 }
 
 /// One column of a table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Column {
     /// The column's name in SQL.
     pub name: String,
@@ -263,7 +263,7 @@ impl std::fmt::Display for SqlType {
 }
 
 /// A table's primary key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PrimaryKey {
     /// The key's columns, in key order (more than one: a composite key).
     pub columns: Vec<String>,
@@ -273,7 +273,7 @@ pub struct PrimaryKey {
 }
 
 /// An index, unique or not.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Index {
     /// The index's name (index names are shared by all tables of a database).
     pub name: String,
@@ -304,7 +304,7 @@ impl Index {
 }
 
 /// A foreign key from columns of one table to a key of another.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ForeignKey {
     /// The referencing columns of this table.
     pub columns: Vec<String>,
