@@ -7,12 +7,14 @@
 //! The history has 30 revisions, so one migration call takes long enough for
 //! the two to really overlap. Nothing here asserts on timing.
 
+mod common;
+
+use common::TempDir;
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
@@ -32,37 +34,6 @@ const CHILD_MIGRATIONS: &str = "STILLROOM_CONCURRENCY_CHILD_MIGRATIONS";
 const CHILD_GO: &str = "STILLROOM_CONCURRENCY_CHILD_GO";
 /// What a child prints: how many revisions it applied.
 const APPLIED: &str = "stillroom-child applied ";
-
-/// A directory under the system temp dir, unique to this process and call,
-/// removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> std::io::Result<Self> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "stillroom-concurrency-{name}-{}-{nanos}-{n}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Table `t01` .. `t30`: a few columns and an index each.
 fn numbered_table(i: usize) -> Table {
@@ -142,7 +113,7 @@ fn assert_each_revision_once(db: &Path, history: &History) -> TestResult {
 
 #[test]
 fn two_threads_migrating_at_once_apply_each_revision_once() -> TestResult {
-    let dir = TempDir::new("threads")?;
+    let dir = TempDir::created("threads")?;
     let (_, history) = generate_history(&dir)?;
     let schema = schema_upto(REVISIONS)?;
     let db = dir.join("app.db");
@@ -196,7 +167,7 @@ fn two_threads_migrating_at_once_apply_each_revision_once() -> TestResult {
 
 #[test]
 fn two_processes_migrating_at_once_apply_each_revision_once() -> TestResult {
-    let dir = TempDir::new("processes")?;
+    let dir = TempDir::created("processes")?;
     let (migrations, history) = generate_history(&dir)?;
     let db = dir.join("app.db");
     let go = dir.join("go");
@@ -254,7 +225,7 @@ fn two_processes_migrating_at_once_apply_each_revision_once() -> TestResult {
 
 #[test]
 fn two_connections_opening_a_new_database_at_once_both_succeed() -> TestResult {
-    let dir = TempDir::new("open")?;
+    let dir = TempDir::created("open")?;
     for round in 0..200 {
         let db = dir.join(&format!("new-{round}.db"));
         let barrier = Barrier::new(2);

@@ -1,8 +1,9 @@
 //! `stillroom::open` and `stillroom::configure`: the pragmas they set, and
 //! that two connections to one file wait for each other's write lock.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
+use common::TempDir;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -11,37 +12,6 @@ use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use stillroom::Model;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// A directory under the system temp dir, unique to this test run and call,
-/// removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> std::io::Result<Self> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "stillroom-connection-{name}-{}-{nanos}-{n}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn pragma_i64(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
     conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
@@ -69,7 +39,7 @@ struct Child {
 
 #[test]
 fn open_configures_a_file_database() -> TestResult {
-    let dir = TempDir::new("open")?;
+    let dir = TempDir::created("open")?;
     let path = dir.path().join("app.db");
     let conn = stillroom::open(&path)?;
     assert!(path.exists(), "open creates the file");
@@ -165,7 +135,7 @@ fn configure_an_in_memory_connection() -> TestResult {
 fn configure_inside_a_transaction_is_an_error_not_a_silent_no_op() -> TestResult {
     // SQLite ignores `PRAGMA foreign_keys` inside a transaction; configure
     // must not claim success while leaving foreign keys off.
-    let dir = TempDir::new("in-tx")?;
+    let dir = TempDir::created("in-tx")?;
     let file = Connection::open(dir.path().join("tx.db"))?;
     let memory = Connection::open_in_memory()?;
     for (what, conn) in [("file", &file), ("memory", &memory)] {
@@ -182,7 +152,7 @@ fn configure_inside_a_transaction_is_an_error_not_a_silent_no_op() -> TestResult
 
 #[test]
 fn a_second_connection_waits_for_the_write_lock() -> TestResult {
-    let dir = TempDir::new("busy")?;
+    let dir = TempDir::created("busy")?;
     let path = dir.path().join("shared.db");
     let setup = stillroom::open(&path)?;
     setup.execute_batch("CREATE TABLE log (seq INTEGER PRIMARY KEY, who TEXT NOT NULL) STRICT")?;
@@ -233,7 +203,7 @@ fn a_second_connection_waits_for_the_write_lock() -> TestResult {
 
 #[test]
 fn without_a_busy_timeout_the_second_writer_fails_at_once() -> TestResult {
-    let dir = TempDir::new("no-wait")?;
+    let dir = TempDir::created("no-wait")?;
     let path = dir.path().join("shared.db");
     let mut holder = stillroom::open(&path)?;
     holder.execute_batch("CREATE TABLE t (x INTEGER NOT NULL) STRICT")?;

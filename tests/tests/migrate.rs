@@ -9,10 +9,12 @@
 //! Histories are generated from table values (`items`, then `tags`, then a
 //! `price` column) or written by hand, in temporary directories.
 
+mod common;
+
+use common::TempDir;
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -24,41 +26,6 @@ use stillroom::{
 type TestResult = Result<(), Box<dyn Error>>;
 
 // --- helpers -----------------------------------------------------------------
-
-/// A directory under the system temp dir, unique to this process and call,
-/// removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> std::io::Result<Self> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "stillroom-migrate-{name}-{}-{nanos}-{n}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// An in-memory database configured as applications configure theirs.
 fn memory() -> Result<Connection, Box<dyn Error>> {
@@ -277,7 +244,7 @@ struct Fixture {
 
 impl Fixture {
     fn new(name: &str) -> Result<Self, Box<dyn Error>> {
-        let dir = TempDir::new(name)?;
+        let dir = TempDir::created(name)?;
         let schema = Schema::new([items(true), tags()])?;
         generate_all(
             dir.path(),
@@ -404,7 +371,7 @@ fn status_of_a_database_behind_lists_what_is_pending() -> TestResult {
 
 #[test]
 fn a_failing_migration_among_three_pending_changes_nothing() -> TestResult {
-    let dir = TempDir::new("failing")?;
+    let dir = TempDir::created("failing")?;
     let files = [
         (
             "0001_base",
@@ -1304,7 +1271,7 @@ fn offline_sql_of_a_rebuild_is_what_migrate_runs() -> TestResult {
 /// Revision 1: `parents` and `children`; revision 2 changes the type of
 /// `children.label`, which rebuilds the table with foreign keys off.
 fn rebuild_fixture(name: &str) -> Result<(TempDir, History, Schema), Box<dyn Error>> {
-    let dir = TempDir::new(name)?;
+    let dir = TempDir::created(name)?;
     let parents = table(
         "parents",
         &["id"],

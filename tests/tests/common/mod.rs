@@ -1,4 +1,5 @@
-//! Helpers shared by the migration tests (`generate`, `rebuild`, `history`):
+//! Helpers shared by the integration tests (`generate`, `rebuild`, `history`,
+//! `migrate`, `concurrency`, `connection`):
 //! temporary migration directories, table builders, and a small stand-in for
 //! the migration runner that applies one part of a migration to a database
 //! holding rows.
