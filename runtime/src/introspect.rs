@@ -55,14 +55,19 @@ pub struct SchemaObject {
 pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
     let mut live = LiveSchema::default();
     let mut tables = Vec::new();
-    let listed: Vec<(String, String, bool)> = query(
+    let listed: Vec<(String, String, bool, bool)> = query(
         conn,
-        "SELECT name, type, strict FROM pragma_table_list WHERE schema = 'main' \
+        "SELECT name, type, strict, wr FROM pragma_table_list WHERE schema = 'main' \
          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'stillroom\\_%' ESCAPE '\\' ORDER BY name",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    for (name, kind, strict) in listed {
+    for (name, kind, strict, without_rowid) in listed {
+        if without_rowid {
+            live.unsupported.push(format!(
+                "WITHOUT ROWID on table `{name}` (a rebuild would drop it)"
+            ));
+        }
         match kind.as_str() {
             "table" => tables.push(read_table(conn, &name, strict, &mut live.unsupported)?),
             "virtual" => live.unsupported.push(format!("virtual table `{name}`")),
@@ -104,6 +109,11 @@ fn read_table(
         .map_err(|e| context(e, "reading sqlite_schema"))?
         .unwrap_or_default();
     let text = sql_text::read_create_table(&sql);
+    for column in &text.collated {
+        unsupported.push(format!(
+            "COLLATE on column `{name}.{column}` (a rebuild would drop it)"
+        ));
+    }
     let mut table = Table::new(name);
     table.strict = strict;
     table.checks = text.table_checks;

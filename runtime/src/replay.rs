@@ -39,17 +39,56 @@ pub(crate) fn run_part(
         },
     };
     for statement in split_statements(sql) {
+        let line = first_line.max(1) + statement.line - 1;
+        if let Some(why) = forbidden(statement.sql) {
+            return Err(Error::MigrationFile {
+                path: migration.path.clone(),
+                line,
+                message: why.to_owned(),
+            });
+        }
         conn.execute_batch(statement.sql).map_err(|source| {
             Error::Statement(Box::new(StatementError {
                 revision: migration.revision.clone(),
                 path: migration.path.clone(),
-                line: first_line.max(1) + statement.line - 1,
+                line,
                 sql: statement.sql.to_owned(),
                 source,
             }))
         })?;
     }
     Ok(())
+}
+
+/// Why a statement may not appear in a migration, if it may not: every
+/// migration runs inside the runner's one transaction.
+fn forbidden(sql: &str) -> Option<&'static str> {
+    let words: Vec<String> = crate::sql_text::tokenize(sql)
+        .iter()
+        .take(4)
+        .map(|t| t.source().to_ascii_uppercase())
+        .collect();
+    let word = |i: usize| words.get(i).map_or("", String::as_str);
+    match word(0) {
+        "BEGIN" | "COMMIT" | "END" => Some(
+            "transaction statements cannot appear in a migration: all pending migrations run in one transaction that stillroom opens and commits; remove this statement",
+        ),
+        "ROLLBACK" if word(1) != "TO" => Some(
+            "ROLLBACK cannot appear in a migration (ROLLBACK TO a savepoint can): stillroom owns the transaction; remove this statement",
+        ),
+        "VACUUM" => {
+            Some("VACUUM cannot run inside the migration transaction; run it outside migrations")
+        }
+        "PRAGMA"
+            if word(1).trim_start_matches("MAIN.") == "FOREIGN_KEYS"
+                || (word(1) == "MAIN" && word(3) == "FOREIGN_KEYS") =>
+        {
+            Some(
+                "PRAGMA foreign_keys has no effect inside the migration transaction; write `-- foreign-keys: off` in the header instead, and stillroom turns them off around the transaction and checks them before commit",
+            )
+        }
+        _ => None,
+    }
 }
 
 /// The rows `PRAGMA foreign_key_check` reports, one sentence each.

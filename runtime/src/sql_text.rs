@@ -218,6 +218,8 @@ pub(crate) struct TableText {
     pub(crate) table_checks: Vec<String>,
     /// Whether the table says AUTOINCREMENT.
     pub(crate) autoincrement: bool,
+    /// Columns declared with a COLLATE (not modelled, so not compared).
+    pub(crate) collated: Vec<String>,
 }
 
 /// Reads the CHECKs and AUTOINCREMENT of a `CREATE TABLE` statement.
@@ -253,6 +255,9 @@ pub(crate) fn read_create_table(sql: &str) -> TableText {
             out.table_checks.extend(checks);
         } else {
             out.autoincrement |= part.iter().any(|t| t.is_word("AUTOINCREMENT"));
+            if part.iter().any(|t| t.is_word("COLLATE")) {
+                out.collated.push(first.name());
+            }
             out.column_checks.push((first.name(), checks));
         }
     }

@@ -1401,3 +1401,112 @@ fn foreign_keys_are_on_after_a_rebuild_that_failed_its_check() -> TestResult {
     assert!(foreign_keys_on(&conn)?);
     Ok(())
 }
+
+// --- statements a migration may not hold --------------------------------------
+
+#[test]
+fn transaction_statements_in_a_migration_are_refused_before_they_run() -> TestResult {
+    for (statement, expected) in [
+        (
+            "COMMIT;",
+            "transaction statements cannot appear in a migration",
+        ),
+        (
+            "BEGIN TRANSACTION;",
+            "transaction statements cannot appear in a migration",
+        ),
+        ("ROLLBACK;", "ROLLBACK cannot appear in a migration"),
+        (
+            "PRAGMA foreign_keys = OFF;",
+            "write `-- foreign-keys: off` in the header",
+        ),
+        (
+            "VACUUM;",
+            "VACUUM cannot run inside the migration transaction",
+        ),
+    ] {
+        let dir = TempDir::created("forbidden")?;
+        let up = format!(
+            "CREATE TABLE a (id INTEGER PRIMARY KEY) STRICT;\n{statement}\nCREATE TABLE b (id INTEGER PRIMARY KEY) STRICT;"
+        );
+        fs::write(
+            dir.join("0001_x.sql"),
+            migration_file("0001_x", None, &up, "DROP TABLE b;\nDROP TABLE a;"),
+        )?;
+        let history = History::read(dir.path())?;
+        let conn = memory()?;
+        let before = snapshot(&conn)?;
+        let err = Migrator::new(&history)
+            .verify(false)
+            .migrate(&conn)
+            .map(|_| ())
+            .unwrap_err();
+        match &err {
+            stillroom::Error::MigrationFile {
+                path,
+                line,
+                message,
+            } => {
+                assert_eq!(path, &dir.join("0001_x.sql"));
+                assert_eq!(*line, 8, "{statement}: {err}");
+                assert!(message.contains(expected), "{statement}: {message}");
+            }
+            other => {
+                return Err(format!("{statement}: expected MigrationFile, got {other:?}").into());
+            }
+        }
+        assert_eq!(
+            snapshot(&conn)?,
+            before,
+            "{statement}: the database changed"
+        );
+        // `check` (the CI gate) finds it too, through replay.
+        assert!(matches!(
+            stillroom::check(dir.path(), &Schema::default()),
+            Err(stillroom::Error::MigrationFile { .. })
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn a_savepoint_inside_a_migration_is_allowed() -> TestResult {
+    let dir = TempDir::created("savepoint")?;
+    let up = "CREATE TABLE a (id INTEGER PRIMARY KEY) STRICT;\nSAVEPOINT s;\nINSERT INTO a VALUES (1);\nROLLBACK TO s;\nRELEASE s;";
+    fs::write(
+        dir.join("0001_x.sql"),
+        migration_file("0001_x", None, up, "DROP TABLE a;"),
+    )?;
+    let history = History::read(dir.path())?;
+    let conn = memory()?;
+    Migrator::new(&history).verify(false).migrate(&conn)?;
+    let rows: i64 = conn.query_row("SELECT count(*) FROM a", [], |r| r.get(0))?;
+    assert_eq!(rows, 0);
+    Ok(())
+}
+
+#[test]
+fn what_cannot_be_compared_is_named() -> TestResult {
+    let conn = memory()?;
+    conn.execute_batch(
+        "CREATE TABLE w (id TEXT PRIMARY KEY, name TEXT COLLATE NOCASE) WITHOUT ROWID;
+         CREATE TABLE g (id INTEGER PRIMARY KEY, v INTEGER, twice INTEGER GENERATED ALWAYS AS (v * 2));
+         CREATE INDEX ix_g_expr ON g (v + 1);
+         CREATE INDEX ix_g_partial ON g (v) WHERE v > 0;",
+    )?;
+    let live = stillroom::introspect(&conn)?;
+    let notes = live.unsupported.join("\n");
+    for expected in [
+        "WITHOUT ROWID on table `w`",
+        "COLLATE on column `w.name`",
+        "column `g.twice`",
+        "index `ix_g_expr`",
+        "index `ix_g_partial`",
+    ] {
+        assert!(
+            notes.contains(expected),
+            "missing {expected:?} in:\n{notes}"
+        );
+    }
+    Ok(())
+}
