@@ -75,6 +75,12 @@ pub enum Error {
         /// The version in use.
         found: String,
     },
+    /// Another connection held the write lock for longer than the busy
+    /// timeout.
+    #[error(
+        "another connection held the database's write lock for longer than the busy timeout (a long migration in another process, or a long write); nothing was done: try again, or raise the timeout with `Connection::busy_timeout`"
+    )]
+    Locked,
     /// A migration call was made inside an open transaction.
     #[error(
         "migrations need a connection outside any transaction (they take the write lock and may turn foreign keys off); commit or roll back first"

@@ -316,7 +316,13 @@ impl<'a> Migrator<'a> {
         let mut fk_off = false;
         loop {
             let outcome = with_foreign_keys(conn, fk_off, || {
-                conn.execute_batch("BEGIN IMMEDIATE")?;
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .map_err(|e| match e.sqlite_error_code() {
+                        Some(
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked,
+                        ) => Error::Locked,
+                        _ => e.into(),
+                    })?;
                 let result = pass(fk_off);
                 let end = match &result {
                     Ok(Pass::Done { wrote: true, .. }) => "COMMIT",
