@@ -179,8 +179,11 @@ pub use verify::differences;
 /// }
 /// ```
 ///
-/// ```ignore
+/// ```
 /// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+///
+/// // Here (this crate has no migrations directory) the set is empty.
+/// assert!(MIGRATIONS.is_empty());
 /// ```
 pub use stillroom_macros::embed_migrations;
 
