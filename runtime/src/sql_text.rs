@@ -39,15 +39,24 @@ impl<'a> Token<'a> {
         matches!(self, Self::Punct(p) if p == punct)
     }
 
-    /// The name this token spells, unquoted (`"a""b"` -> `a"b`).
+    /// The name this token spells, unquoted (`"a""b"` -> `a"b`). A quote
+    /// left open at the end of the text is taken as closed there.
     pub(crate) fn name(self) -> String {
-        match self {
-            Self::Quoted(s) if s.starts_with('[') => s[1..s.len() - 1].to_owned(),
-            Self::Quoted(s) => {
-                let q = &s[..1];
-                s[1..s.len() - 1].replace(&format!("{q}{q}"), q)
-            }
-            other => other.text().to_owned(),
+        let Self::Quoted(s) = self else {
+            return self.text().to_owned();
+        };
+        let (open, close) = match s.as_bytes().first() {
+            Some(b'[') => ("[", "]"),
+            Some(b'`') => ("`", "`"),
+            Some(b'\'') => ("'", "'"),
+            _ => ("\"", "\""),
+        };
+        let inner = s.strip_prefix(open).unwrap_or(s);
+        let inner = inner.strip_suffix(close).unwrap_or(inner);
+        if open == "[" {
+            inner.to_owned()
+        } else {
+            inner.replace(&format!("{close}{close}"), close)
         }
     }
 }
@@ -366,6 +375,17 @@ mod tests {
     }
 
     #[test]
+    fn unterminated_quotes_do_not_panic() {
+        for text in ["\"", "[", "`", "'", "\"ab", "x = [c", "check (\"a"] {
+            let _ = canonical(text);
+            let _ = mentions(text, "a");
+            let _ = read_create_table(text);
+            let _ = split_statements(text);
+        }
+        assert_eq!(tokenize("\"ab")[0].name(), "ab");
+    }
+
+    #[test]
     fn mentions_finds_quoted_and_qualified_names() {
         assert!(mentions("CREATE VIEW v AS SELECT * FROM \"Jobs\"", "jobs"));
         assert!(mentions("SELECT main.jobs.id FROM x", "jobs"));
@@ -461,5 +481,40 @@ mod split_tests {
     #[test]
     fn comment_only_text_has_no_statements() {
         assert!(split_statements("-- nothing here\n/* or here */\n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod no_panic {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::store::Migration;
+
+    proptest! {
+        /// The tokenizer reads SQL from files people edit and from live
+        /// databases: no text may make it (or what is built on it) panic.
+        #[test]
+        fn any_text(text in "(?s)[\\PC\n\t\"'`\\[\\]();,.-]{0,80}") {
+            let _ = canonical(&text);
+            let _ = strip_outer_parens(&text);
+            let _ = is_literal(&text);
+            let _ = mentions(&text, "a");
+            let _ = read_create_table(&text);
+            for statement in split_statements(&text) {
+                prop_assert!(text.contains(statement.sql));
+            }
+        }
+
+        /// Nor may a migration file's text.
+        #[test]
+        fn any_migration_file(body in "(?s)[\\PC\n]{0,120}", header in prop::sample::select(vec![
+            "-- stillroom migration\n-- revision: 0001\n-- parent: none\n-- migrate:up\n",
+            "-- stillroom migration\n",
+            "",
+        ])) {
+            let text = format!("{header}{body}");
+            let _ = Migration::parse(&text, std::path::Path::new("0001.sql"));
+        }
     }
 }
