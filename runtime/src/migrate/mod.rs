@@ -379,8 +379,7 @@ impl<'a> Migrator<'a> {
             });
         }
         let pending = &self.history.migrations[current..end];
-        let fk_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        if !fk_off && fk_on && pending.iter().any(|m| m.foreign_keys_off) {
+        if !fk_off && pending.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
         }
         if !pending.is_empty() {
@@ -436,8 +435,7 @@ impl<'a> Migrator<'a> {
             });
         }
         let steps = &self.history.migrations[end..current];
-        let fk_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        if !fk_off && fk_on && steps.iter().any(|m| m.foreign_keys_off) {
+        if !fk_off && steps.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
         }
         let mut report = Report::default();
@@ -576,4 +574,8 @@ impl<'a> Migrator<'a> {
             .map(|m| m.revision.clone())
             .collect()
     }
+}
+
+fn foreign_keys_on(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
 }
