@@ -4,6 +4,10 @@
 //! and finds nothing to do; both succeed and the ledger records each
 //! revision once.
 //!
+//! And a process killed in the middle of migrating (paused inside the
+//! transaction through the progress hook, then killed) leaves the database at
+//! its old revision; the next start applies everything.
+//!
 //! The history has 30 revisions, so one migration call takes long enough for
 //! the two to really overlap. Nothing here asserts on timing.
 
@@ -285,5 +289,115 @@ fn child_process_entry() -> TestResult {
     let report = Migrator::new(&history).schema(&schema).migrate(&conn)?;
     assert_eq!(report.current, history.head().map(|m| m.revision.clone()));
     println!("{APPLIED}{}", report.ran.len());
+    Ok(())
+}
+
+/// The child of `a_process_killed_mid_migration_leaves_the_old_revision`
+/// writes this file once it is inside the migration transaction.
+const CHILD_PAUSED: &str = "STILLROOM_CONCURRENCY_CHILD_PAUSED";
+
+#[test]
+fn a_process_killed_mid_migration_leaves_the_old_revision() -> TestResult {
+    let dir = TempDir::created("killed")?;
+    let (migrations, history) = generate_history(&dir)?;
+    let db = dir.join("app.db");
+    let paused = dir.join("paused");
+    // The database is at revision 10, with a row in it.
+    {
+        let conn = stillroom::open(&db)?;
+        let target = stillroom::Target::Revision(history.migrations[9].revision.clone());
+        Migrator::new(&history)
+            .verify(false)
+            .upgrade(&conn, &target)?;
+        conn.execute(
+            "INSERT INTO t01 (id, name, amount) VALUES (1, 'kept', 2.5)",
+            [],
+        )?;
+    }
+    let before = schema_rows(&db)?;
+
+    let mut child = Command::new(std::env::current_exe()?)
+        .args(["--exact", "killed_child_entry", "--nocapture", "--ignored"])
+        .env(CHILD_DB, &db)
+        .env(CHILD_MIGRATIONS, &migrations)
+        .env(CHILD_PAUSED, &paused)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    // Wait until the child is inside the transaction, several revisions
+    // applied but not committed; then kill it (a guard against hanging, not
+    // a timing assertion).
+    let started = Instant::now();
+    while !paused.exists() {
+        if started.elapsed() > Duration::from_secs(300) || child.try_wait()?.is_some() {
+            let _ = child.kill();
+            return Err("the child never paused inside the migration".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill()?;
+    child.wait()?;
+
+    // Nothing of the interrupted transaction is visible: same schema, same
+    // rows, same ledger.
+    assert_eq!(schema_rows(&db)?, before);
+    let conn = stillroom::open(&db)?;
+    let status = Migrator::new(&history).verify(false).status(&conn)?;
+    assert_eq!(
+        status.current.as_deref(),
+        Some(history.migrations[9].revision.as_str())
+    );
+    assert_eq!(status.pending.len(), REVISIONS - 10);
+    // The next start applies everything, and the row is still there.
+    let schema = schema_upto(history.migrations.len())?;
+    let report = Migrator::new(&history).schema(&schema).migrate(&conn)?;
+    assert_eq!(report.ran.len(), REVISIONS - 10);
+    let name: String = conn.query_row("SELECT name FROM t01 WHERE id = 1", [], |r| r.get(0))?;
+    assert_eq!(name, "kept");
+    assert_each_revision_once(&db, &history)?;
+    Ok(())
+}
+
+/// `sqlite_schema` and the ledger's revisions, to compare before and after.
+fn schema_rows(db: &Path) -> Result<Vec<String>, Box<dyn Error>> {
+    let conn = Connection::open(db)?;
+    let mut stmt = conn.prepare(
+        "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema \
+         UNION ALL SELECT 'ledger ' || revision FROM stillroom_migrations ORDER BY 1",
+    )?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+/// The child of `a_process_killed_mid_migration_leaves_the_old_revision`:
+/// migrates, and when the fifth pending revision is about to run (four
+/// applied inside the open transaction) says so and waits to be killed.
+#[test]
+#[ignore = "run as a child process by a_process_killed_mid_migration_leaves_the_old_revision"]
+fn killed_child_entry() -> TestResult {
+    let (Some(db), Some(migrations), Some(paused)) = (
+        std::env::var_os(CHILD_DB),
+        std::env::var_os(CHILD_MIGRATIONS),
+        std::env::var_os(CHILD_PAUSED),
+    ) else {
+        return Ok(());
+    };
+    let history = History::read(Path::new(&migrations))?;
+    let conn = stillroom::open(&db)?;
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let progress = |_: &stillroom::Migration, _: stillroom::Direction| {
+        if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 4 {
+            let _ = fs::write(&paused, "paused");
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    };
+    Migrator::new(&history)
+        .verify(false)
+        .progress(&progress)
+        .migrate(&conn)?;
     Ok(())
 }
