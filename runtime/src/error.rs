@@ -132,6 +132,20 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The program embeds other migration files than its source directory
+    /// now holds (checked in debug builds): it was not rebuilt.
+    #[error(
+        "this build embeds other migration files than {} holds now (new there: {added}; gone from there: {removed}): rebuild it. A build script with `println!(\"cargo:rerun-if-changed=migrations\");` makes Cargo rebuild when a file is added",
+        dir.display()
+    )]
+    StaleMigrations {
+        /// The migrations directory.
+        dir: PathBuf,
+        /// Files in the directory the build does not embed.
+        added: String,
+        /// Files the build embeds that the directory no longer has.
+        removed: String,
+    },
     /// No default migration set, or more than one.
     #[error("{message}")]
     NoDefaultMigrations {

@@ -70,9 +70,17 @@ impl Migrations {
     }
 
     /// The files as a checked history (parsed once).
+    ///
+    /// In debug builds, when the directory the files came from still exists
+    /// and holds other `.sql` files than the binary embeds, this is an error:
+    /// the binary is stale (rebuild it; see [`embed_migrations!`](crate::embed_migrations)
+    /// for the build script that makes Cargo do so).
     pub fn history(&self) -> Result<&History> {
         if let Some(history) = self.history.get() {
             return Ok(history);
+        }
+        if cfg!(debug_assertions) {
+            self.check_not_stale()?;
         }
         let history = parse_files(self.files, self.dir)?;
         Ok(self.history.get_or_init(|| history))
@@ -99,6 +107,52 @@ impl Migrations {
             .map_err(|message| Error::NoDefaultMigrations {
                 message: message.clone(),
             })
+    }
+}
+
+impl Migrations {
+    /// Fails when the directory on disk lists other migration files than the
+    /// binary embeds.
+    fn check_not_stale(&self) -> Result<()> {
+        let Ok(entries) = std::fs::read_dir(self.dir) else {
+            return Ok(());
+        };
+        let mut on_disk: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = self.files.iter().map(|f| f.name).collect();
+        if on_disk
+            .iter()
+            .map(String::as_str)
+            .eq(embedded.iter().copied())
+        {
+            return Ok(());
+        }
+        let added: Vec<&str> = on_disk
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !embedded.contains(n))
+            .collect();
+        let removed: Vec<&str> = embedded
+            .iter()
+            .copied()
+            .filter(|n| !on_disk.iter().any(|d| d == n))
+            .collect();
+        Err(Error::StaleMigrations {
+            dir: self.dir().to_owned(),
+            added: join(&added),
+            removed: join(&removed),
+        })
+    }
+}
+
+fn join(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
     }
 }
 

@@ -43,7 +43,7 @@ fn describe(op: &Op) -> Vec<String> {
             t.name
         )],
         Op::DropTable(t) => vec![format!(
-            "table `{}`: the database has it; no model declares it",
+            "table `{}`: the database has it; no model declares it (if its model is in another crate, is that crate linked? see `stillroom::registered_models`)",
             t.name
         )],
         Op::RenameTable { from, to } => {

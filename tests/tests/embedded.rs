@@ -204,3 +204,34 @@ fn the_embedded_set_downgrades_and_upgrades() -> TestResult {
     assert_eq!(migrator.status(&conn)?.differences, Some(Vec::new()));
     Ok(())
 }
+
+/// A build that embeds other files than its migrations directory now holds
+/// (a file was added and Cargo did not rebuild) says so in debug builds,
+/// instead of silently running without the new migration.
+#[test]
+#[cfg(debug_assertions)]
+fn a_stale_build_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("stillroom-stale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let text = "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- message: a\n\n-- migrate:up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\n";
+    std::fs::write(dir.join("0001_a.sql"), text)?;
+    std::fs::write(dir.join("0002_new.sql"), text.replace("0001_a", "0002_new"))?;
+    let files: &'static [stillroom::__private::EmbeddedFile] =
+        Box::leak(Box::new([stillroom::__private::EmbeddedFile {
+            name: "0001_a.sql",
+            text,
+            checksum: Box::leak(stillroom::checksum(text).into_boxed_str()),
+        }]));
+    let dir_text: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
+    let set = stillroom::Migrations::__new(files, dir_text);
+    let err = set.history().map(|_| ()).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::StaleMigrations { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("new there: 0002_new.sql"), "{err}");
+    std::fs::remove_file(dir.join("0002_new.sql"))?;
+    assert_eq!(set.history()?.migrations.len(), 1);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
