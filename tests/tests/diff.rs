@@ -6,12 +6,15 @@
 //!
 //! Every test uses its own table names so that a failure names its test.
 
+mod common;
+
+use common::{basic, column as col, defaulted as dflt, fk, index, optional as opt, schema, table};
 use std::error::Error;
 
 use rusqlite::Connection;
 use stillroom::{
-    Action, Column, DiffOptions, ForeignKey, Index, Model, ModelSet, Op, Rebuild, Refused, Schema,
-    SqlType, Table, diff, introspect,
+    Action, Column, DiffOptions, Index, Model, ModelSet, Op, Rebuild, Refused, Schema, SqlType,
+    Table, diff, introspect,
 };
 
 type TestResult = Result<(), Box<dyn Error>>;
@@ -23,68 +26,10 @@ const LOSSY: DiffOptions = DiffOptions {
     allow_data_loss: true,
 };
 
-/// A `NOT NULL` column.
-fn col(name: &str, sql_type: SqlType) -> Column {
-    Column::new(name, sql_type)
-}
-
-/// A nullable column.
-fn opt(name: &str, sql_type: SqlType) -> Column {
-    let mut c = Column::new(name, sql_type);
-    c.nullable = true;
-    c
-}
-
-/// A `NOT NULL` column with a default.
-fn dflt(name: &str, sql_type: SqlType, default: &str) -> Column {
-    let mut c = Column::new(name, sql_type);
-    c.default = Some(default.to_owned());
-    c
-}
-
 /// `column` with `renamed_from` set.
 fn renamed(mut column: Column, from: &str) -> Column {
     column.renamed_from = Some(from.to_owned());
     column
-}
-
-/// A STRICT table with these columns and key.
-fn table(name: &str, key: &[&str], columns: Vec<Column>) -> Table {
-    let mut t = Table::new(name);
-    t.columns = columns;
-    t.primary_key.columns = key.iter().map(|k| (*k).to_owned()).collect();
-    t
-}
-
-/// The usual two-column table: `id INTEGER` key and `name TEXT`.
-fn basic(name: &str) -> Table {
-    table(
-        name,
-        &["id"],
-        vec![col("id", SqlType::Integer), col("name", SqlType::Text)],
-    )
-}
-
-fn index(name: &str, columns: &[&str], unique: bool) -> Index {
-    Index {
-        name: name.to_owned(),
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-        unique,
-    }
-}
-
-fn fk(columns: &[&str], parent: &str, parent_columns: &[&str], on_delete: Action) -> ForeignKey {
-    ForeignKey {
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-        references_table: parent.to_owned(),
-        references_columns: parent_columns.iter().map(|c| (*c).to_owned()).collect(),
-        on_delete,
-        on_update: Action::NoAction,
-    }
-}
-
-fn schema(tables: impl IntoIterator<Item = Table>) -> Result<Schema, Box<dyn Error>> {
-    Ok(Schema::new(tables)?)
 }
 
 /// The schema of an in-memory database built with `sql`.

@@ -6,12 +6,15 @@
 //!
 //! Every test uses its own table names so that a failure names its test.
 
+mod common;
+
+use common::{basic, column as col, defaulted as dflt, fk, index, optional as opt, schema, table};
 use std::error::Error;
 
 use rusqlite::Connection;
 use stillroom::{
-    Action, Column, DiffOptions, ForeignKey, Index, LiveSchema, Op, Rebuild, Rendered, Schema,
-    SqlType, Table, diff, introspect, render,
+    Action, DiffOptions, LiveSchema, Op, Rebuild, Rendered, Schema, SqlType, Table, diff,
+    introspect, render,
 };
 
 type TestResult = Result<(), Box<dyn Error>>;
@@ -28,64 +31,6 @@ const BASE: (u32, u32, u32) = (3, 8, 0);
 const RENAME: (u32, u32, u32) = (3, 25, 0);
 const DROP_COLUMN: (u32, u32, u32) = (3, 35, 0);
 const STRICT: (u32, u32, u32) = (3, 37, 0);
-
-/// A `NOT NULL` column.
-fn col(name: &str, sql_type: SqlType) -> Column {
-    Column::new(name, sql_type)
-}
-
-/// A nullable column.
-fn opt(name: &str, sql_type: SqlType) -> Column {
-    let mut c = Column::new(name, sql_type);
-    c.nullable = true;
-    c
-}
-
-/// A `NOT NULL` column with a default.
-fn dflt(name: &str, sql_type: SqlType, default: &str) -> Column {
-    let mut c = Column::new(name, sql_type);
-    c.default = Some(default.to_owned());
-    c
-}
-
-/// A STRICT table with these columns and key.
-fn table(name: &str, key: &[&str], columns: Vec<Column>) -> Table {
-    let mut t = Table::new(name);
-    t.columns = columns;
-    t.primary_key.columns = key.iter().map(|k| (*k).to_owned()).collect();
-    t
-}
-
-/// The usual two-column table: `id INTEGER` key and `name TEXT`.
-fn basic(name: &str) -> Table {
-    table(
-        name,
-        &["id"],
-        vec![col("id", SqlType::Integer), col("name", SqlType::Text)],
-    )
-}
-
-fn index(name: &str, columns: &[&str], unique: bool) -> Index {
-    Index {
-        name: name.to_owned(),
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-        unique,
-    }
-}
-
-fn fk(columns: &[&str], parent: &str, parent_columns: &[&str], on_delete: Action) -> ForeignKey {
-    ForeignKey {
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-        references_table: parent.to_owned(),
-        references_columns: parent_columns.iter().map(|c| (*c).to_owned()).collect(),
-        on_delete,
-        on_update: Action::NoAction,
-    }
-}
-
-fn schema(tables: impl IntoIterator<Item = Table>) -> Result<Schema, Box<dyn Error>> {
-    Ok(Schema::new(tables)?)
-}
 
 fn rebuild_op(from: &Table, to: &Table, reasons: &[&str]) -> Op {
     Op::RebuildTable(Box::new(Rebuild {

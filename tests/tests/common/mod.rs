@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::Connection;
-use stillroom::{Column, Direction, Generated, Migration, Op, SqlType, Table};
+use stillroom::{
+    Action, Column, Direction, ForeignKey, Generated, Index, Migration, Op, Schema, SqlType, Table,
+};
 
 pub(crate) type TestResult = Result<(), Box<dyn Error>>;
 
@@ -82,6 +84,48 @@ pub(crate) fn table(name: &str, key: &[&str], columns: Vec<Column>) -> Table {
     t.columns = columns;
     t.primary_key.columns = key.iter().map(|k| (*k).to_owned()).collect();
     t
+}
+
+/// The usual two-column table: `id INTEGER` key and `name TEXT`.
+pub(crate) fn basic(name: &str) -> Table {
+    table(
+        name,
+        &["id"],
+        vec![
+            column("id", SqlType::Integer),
+            column("name", SqlType::Text),
+        ],
+    )
+}
+
+/// An index.
+pub(crate) fn index(name: &str, columns: &[&str], unique: bool) -> Index {
+    Index {
+        name: name.to_owned(),
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        unique,
+    }
+}
+
+/// A foreign key with ON DELETE `on_delete`.
+pub(crate) fn fk(
+    columns: &[&str],
+    parent: &str,
+    parent_columns: &[&str],
+    on_delete: Action,
+) -> ForeignKey {
+    ForeignKey {
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        references_table: parent.to_owned(),
+        references_columns: parent_columns.iter().map(|c| (*c).to_owned()).collect(),
+        on_delete,
+        on_update: Action::NoAction,
+    }
+}
+
+/// A validated schema of `tables`.
+pub(crate) fn schema(tables: impl IntoIterator<Item = Table>) -> Result<Schema, Box<dyn Error>> {
+    Ok(Schema::new(tables)?)
 }
 
 /// The column `name` of `table`, to change it.
