@@ -9,9 +9,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod matching;
+mod rules;
+
+use self::matching::{ColumnMatch, match_columns, match_tables, renamed_name, renamed_table};
+use self::rules::{
+    addable, canonical_checks, canonical_default, droppable, foreign_key_set, lossless,
+};
 use crate::ops::{Op, Rebuild};
-use crate::schema::{Column, ForeignKey, Schema, SqlType, Table, dependency_order};
-use crate::sql_text::{self, Token};
+use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
 
 /// What a diff may do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -199,166 +205,6 @@ impl Ordered {
     }
 }
 
-struct TablePairs<'a> {
-    matched: Vec<(&'a Table, &'a Table)>,
-    created: Vec<&'a Table>,
-    dropped: Vec<&'a Table>,
-}
-
-fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
-    schema
-        .tables()
-        .iter()
-        .find(|t| t.name.eq_ignore_ascii_case(name))
-}
-
-/// Pairs each table of `to` with its table in `from`: same name, or the
-/// name in `renamed_from` when no table of `to` still has that name.
-fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
-    let mut matched = Vec::new();
-    let mut created = Vec::new();
-    for new in to.tables() {
-        let old = find(from, &new.name).or_else(|| {
-            let previous = new.renamed_from.as_deref()?;
-            find(to, previous)
-                .is_none()
-                .then(|| find(from, previous))
-                .flatten()
-        });
-        match old {
-            Some(old) => matched.push((old, new)),
-            None => created.push(new),
-        }
-    }
-    let dropped = from
-        .tables()
-        .iter()
-        .filter(|o| !matched.iter().any(|(m, _)| std::ptr::eq(*m, *o)))
-        .collect();
-    TablePairs {
-        matched,
-        created,
-        dropped,
-    }
-}
-
-/// The columns of one matched table pair.
-struct ColumnMatch<'a> {
-    old: &'a Table,
-    new: &'a Table,
-    /// `(old, new)` for columns present in both.
-    pairs: Vec<(&'a Column, &'a Column)>,
-    added: Vec<&'a Column>,
-    dropped: Vec<&'a Column>,
-    /// `(old name, new name)` for renamed columns.
-    renames: Vec<(String, String)>,
-}
-
-fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'a> {
-    let mut m = ColumnMatch {
-        old,
-        new,
-        pairs: Vec::new(),
-        added: Vec::new(),
-        dropped: Vec::new(),
-        renames: Vec::new(),
-    };
-    for column in &new.columns {
-        let previous = old
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(&column.name))
-            .or_else(|| {
-                let was = column.renamed_from.as_deref()?;
-                new.column_ci(was)
-                    .is_none()
-                    .then(|| old.column_ci(was))
-                    .flatten()
-            });
-        match previous {
-            Some(p) => {
-                if !p.name.eq_ignore_ascii_case(&column.name) {
-                    m.renames.push((p.name.clone(), column.name.clone()));
-                }
-                m.pairs.push((p, column));
-            }
-            None => m.added.push(column),
-        }
-    }
-    m.dropped = old
-        .columns
-        .iter()
-        .filter(|o| !m.pairs.iter().any(|(p, _)| std::ptr::eq(*p, *o)))
-        .collect();
-    m
-}
-
-/// The old table as SQLite sees it after the renames run: table and column
-/// renames applied to its own definition and to its foreign keys' targets
-/// (SQLite rewrites all of these itself when it renames).
-fn renamed_table(
-    m: &ColumnMatch<'_>,
-    table_renames: &BTreeMap<String, String>,
-    column_renames: &BTreeMap<String, Vec<(String, String)>>,
-) -> Table {
-    let rename = |name: &str, renames: &[(String, String)]| {
-        renames
-            .iter()
-            .find(|(o, _)| o.eq_ignore_ascii_case(name))
-            .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
-    };
-    let own = &m.renames;
-    let mut t = m.old.clone();
-    t.name = m.new.name.clone();
-    for c in &mut t.columns {
-        c.name = rename(&c.name, own);
-        c.checks = c.checks.iter().map(|e| rename_in_expr(e, own)).collect();
-    }
-    t.checks = t.checks.iter().map(|e| rename_in_expr(e, own)).collect();
-    t.primary_key.columns = t
-        .primary_key
-        .columns
-        .iter()
-        .map(|c| rename(c, own))
-        .collect();
-    for index in &mut t.indexes {
-        index.columns = index.columns.iter().map(|c| rename(c, own)).collect();
-    }
-    for fk in &mut t.foreign_keys {
-        fk.columns = fk.columns.iter().map(|c| rename(c, own)).collect();
-        if let Some(new_name) = table_renames.get(&fk.references_table.to_lowercase()) {
-            fk.references_table = new_name.clone();
-        }
-        if let Some(parent) = column_renames.get(&fk.references_table.to_lowercase()) {
-            fk.references_columns = fk
-                .references_columns
-                .iter()
-                .map(|c| rename(c, parent))
-                .collect();
-        }
-    }
-    t
-}
-
-/// `expr` with every reference to a renamed column respelled.
-fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String {
-    if renames.is_empty() {
-        return expr.to_owned();
-    }
-    let tokens = sql_text::tokenize(expr);
-    let respelled: Vec<String> = tokens
-        .iter()
-        .map(|t| match t {
-            Token::Word(_) | Token::Quoted(_) => renames
-                .iter()
-                .find(|(o, _)| o.eq_ignore_ascii_case(&t.name()))
-                .map_or_else(|| t.source().to_owned(), |(_, n)| crate::quote_ident(n)),
-            other => other.source().to_owned(),
-        })
-        .collect();
-    sql_text::canonical(&respelled.join(" "))
-}
-
 /// The operations for one matched table.
 fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
     let new = m.new;
@@ -464,13 +310,6 @@ fn ambiguous_renames(cx: &mut Cx, m: &ColumnMatch<'_>) {
     }
 }
 
-fn renamed_name(name: &str, renames: &[(String, String)]) -> String {
-    renames
-        .iter()
-        .find(|(o, _)| o.eq_ignore_ascii_case(name))
-        .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
-}
-
 /// A change to one column in place: type, nullability, default, checks.
 fn column_change(cx: &mut Cx, table: &str, o: &Column, n: &Column, reasons: &mut Vec<String>) {
     let col = &n.name;
@@ -502,91 +341,6 @@ fn column_change(cx: &mut Cx, table: &str, o: &Column, n: &Column, reasons: &mut
     if canonical_checks(&o.checks) != canonical_checks(&n.checks) {
         reasons.push(format!("`{col}` checks change"));
     }
-}
-
-/// Whether every value of type `from` survives as type `to`.
-fn lossless(from: &SqlType, to: &SqlType) -> bool {
-    from == to
-        || *to == SqlType::Any
-        || matches!(
-            (from, to),
-            (SqlType::Integer | SqlType::Real, SqlType::Text)
-        )
-        || matches!((from, to), (SqlType::Declared(d), SqlType::Integer) | (SqlType::Integer, SqlType::Declared(d)) if d == "INT")
-}
-
-fn canonical_default(c: &Column) -> Option<String> {
-    let default = c.default.as_deref()?;
-    let canonical = sql_text::canonical(sql_text::strip_outer_parens(default));
-    (canonical != "NULL").then_some(canonical)
-}
-
-fn canonical_checks(checks: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = checks.iter().map(|c| sql_text::canonical(c)).collect();
-    out.sort();
-    out
-}
-
-/// Whether `ALTER TABLE ADD COLUMN` can add `column` to `table` (SQLite's
-/// documented limits), or why not.
-fn addable(column: &Column, table: &Table) -> Result<(), &'static str> {
-    let default = canonical_default(column);
-    if table
-        .primary_key
-        .columns
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(&column.name))
-    {
-        return Err("part of the primary key");
-    }
-    // ADD COLUMN takes neither CURRENT_* nor an expression in parentheses.
-    if let Some(raw) = column.default.as_deref()
-        && (!sql_text::is_literal(raw)
-            || default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("CURRENT_")))
-    {
-        return Err("its default is not a constant");
-    }
-    if !column.nullable && default.is_none() {
-        return Err("NOT NULL without a default");
-    }
-    let in_fk: Vec<&ForeignKey> = table
-        .foreign_keys
-        .iter()
-        .filter(|fk| {
-            fk.columns
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&column.name))
-        })
-        .collect();
-    if in_fk.iter().any(|fk| fk.columns.len() > 1) {
-        return Err("part of a composite foreign key");
-    }
-    if !in_fk.is_empty() && default.is_some() {
-        return Err("a foreign key column added in place must default to NULL");
-    }
-    Ok(())
-}
-
-/// Whether `ALTER TABLE DROP COLUMN` can drop `column` from `table` (the
-/// table after renames): not in the key, a unique constraint, a foreign key
-/// or another column's or the table's CHECK. Indexes on it are dropped first.
-fn droppable(table: &Table, column: &str) -> bool {
-    let named = |list: &[String]| list.iter().any(|c| c.eq_ignore_ascii_case(column));
-    let in_expr = |e: &String| sql_text::mentions(e, column);
-    !named(&table.primary_key.columns)
-        && !table.foreign_keys.iter().any(|fk| named(&fk.columns))
-        && !table
-            .indexes
-            .iter()
-            .any(|i| i.name.starts_with("sqlite_autoindex_") && named(&i.columns))
-        && !table.checks.iter().any(in_expr)
-        && !table
-            .columns
-            .iter()
-            .filter(|c| !c.name.eq_ignore_ascii_case(column))
-            .any(|c| c.checks.iter().any(in_expr))
 }
 
 /// Table-level differences only a rebuild can make.
@@ -633,26 +387,6 @@ fn table_level_changes(old: &Table, new: &Table, added: &[&Column], reasons: &mu
     {
         reasons.push("replace UNIQUE constraints with unique indexes".into());
     }
-}
-
-fn foreign_key_set(t: &Table) -> Vec<ForeignKey> {
-    let mut fks: Vec<ForeignKey> = t
-        .foreign_keys
-        .iter()
-        .map(|fk| ForeignKey {
-            columns: fk.columns.iter().map(|c| c.to_lowercase()).collect(),
-            references_table: fk.references_table.to_lowercase(),
-            references_columns: fk
-                .references_columns
-                .iter()
-                .map(|c| c.to_lowercase())
-                .collect(),
-            on_delete: fk.on_delete,
-            on_update: fk.on_update,
-        })
-        .collect();
-    fks.sort();
-    fks
 }
 
 /// Index changes of a table changed in place. `old` is the table after

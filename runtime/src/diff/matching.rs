@@ -1,0 +1,177 @@
+//! Pairing the tables and columns of two schemas: by name, or by
+//! `renamed_from`; and the old table as SQLite sees it after the renames.
+
+use std::collections::BTreeMap;
+
+use crate::schema::{Column, Schema, Table};
+use crate::sql_text::{self, Token};
+
+pub(super) struct TablePairs<'a> {
+    pub(super) matched: Vec<(&'a Table, &'a Table)>,
+    pub(super) created: Vec<&'a Table>,
+    pub(super) dropped: Vec<&'a Table>,
+}
+
+pub(super) fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
+    schema
+        .tables()
+        .iter()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
+}
+
+/// Pairs each table of `to` with its table in `from`: same name, or the
+/// name in `renamed_from` when no table of `to` still has that name.
+pub(super) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
+    let mut matched = Vec::new();
+    let mut created = Vec::new();
+    for new in to.tables() {
+        let old = find(from, &new.name).or_else(|| {
+            let previous = new.renamed_from.as_deref()?;
+            find(to, previous)
+                .is_none()
+                .then(|| find(from, previous))
+                .flatten()
+        });
+        match old {
+            Some(old) => matched.push((old, new)),
+            None => created.push(new),
+        }
+    }
+    let dropped = from
+        .tables()
+        .iter()
+        .filter(|o| !matched.iter().any(|(m, _)| std::ptr::eq(*m, *o)))
+        .collect();
+    TablePairs {
+        matched,
+        created,
+        dropped,
+    }
+}
+
+/// The columns of one matched table pair.
+pub(super) struct ColumnMatch<'a> {
+    pub(super) old: &'a Table,
+    pub(super) new: &'a Table,
+    /// `(old, new)` for columns present in both.
+    pub(super) pairs: Vec<(&'a Column, &'a Column)>,
+    pub(super) added: Vec<&'a Column>,
+    pub(super) dropped: Vec<&'a Column>,
+    /// `(old name, new name)` for renamed columns.
+    pub(super) renames: Vec<(String, String)>,
+}
+
+pub(super) fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'a> {
+    let mut m = ColumnMatch {
+        old,
+        new,
+        pairs: Vec::new(),
+        added: Vec::new(),
+        dropped: Vec::new(),
+        renames: Vec::new(),
+    };
+    for column in &new.columns {
+        let previous = old
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&column.name))
+            .or_else(|| {
+                let was = column.renamed_from.as_deref()?;
+                new.column_ci(was)
+                    .is_none()
+                    .then(|| old.column_ci(was))
+                    .flatten()
+            });
+        match previous {
+            Some(p) => {
+                if !p.name.eq_ignore_ascii_case(&column.name) {
+                    m.renames.push((p.name.clone(), column.name.clone()));
+                }
+                m.pairs.push((p, column));
+            }
+            None => m.added.push(column),
+        }
+    }
+    m.dropped = old
+        .columns
+        .iter()
+        .filter(|o| !m.pairs.iter().any(|(p, _)| std::ptr::eq(*p, *o)))
+        .collect();
+    m
+}
+
+/// The old table as SQLite sees it after the renames run: table and column
+/// renames applied to its own definition and to its foreign keys' targets
+/// (SQLite rewrites all of these itself when it renames).
+pub(super) fn renamed_table(
+    m: &ColumnMatch<'_>,
+    table_renames: &BTreeMap<String, String>,
+    column_renames: &BTreeMap<String, Vec<(String, String)>>,
+) -> Table {
+    let rename = |name: &str, renames: &[(String, String)]| {
+        renames
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case(name))
+            .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
+    };
+    let own = &m.renames;
+    let mut t = m.old.clone();
+    t.name = m.new.name.clone();
+    for c in &mut t.columns {
+        c.name = rename(&c.name, own);
+        c.checks = c.checks.iter().map(|e| rename_in_expr(e, own)).collect();
+    }
+    t.checks = t.checks.iter().map(|e| rename_in_expr(e, own)).collect();
+    t.primary_key.columns = t
+        .primary_key
+        .columns
+        .iter()
+        .map(|c| rename(c, own))
+        .collect();
+    for index in &mut t.indexes {
+        index.columns = index.columns.iter().map(|c| rename(c, own)).collect();
+    }
+    for fk in &mut t.foreign_keys {
+        fk.columns = fk.columns.iter().map(|c| rename(c, own)).collect();
+        if let Some(new_name) = table_renames.get(&fk.references_table.to_lowercase()) {
+            fk.references_table = new_name.clone();
+        }
+        if let Some(parent) = column_renames.get(&fk.references_table.to_lowercase()) {
+            fk.references_columns = fk
+                .references_columns
+                .iter()
+                .map(|c| rename(c, parent))
+                .collect();
+        }
+    }
+    t
+}
+
+/// `expr` with every reference to a renamed column respelled.
+pub(super) fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String {
+    if renames.is_empty() {
+        return expr.to_owned();
+    }
+    let tokens = sql_text::tokenize(expr);
+    let respelled: Vec<String> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(_) | Token::Quoted(_) => renames
+                .iter()
+                .find(|(o, _)| o.eq_ignore_ascii_case(&t.name()))
+                .map_or_else(
+                    || t.source().to_owned(),
+                    |(_, n)| crate::schema::quote_ident(n),
+                ),
+            other => other.source().to_owned(),
+        })
+        .collect();
+    sql_text::canonical(&respelled.join(" "))
+}
+
+pub(super) fn renamed_name(name: &str, renames: &[(String, String)]) -> String {
+    renames
+        .iter()
+        .find(|(o, _)| o.eq_ignore_ascii_case(name))
+        .map_or_else(|| name.to_owned(), |(_, n)| n.clone())
+}
