@@ -227,97 +227,31 @@ impl<'a> Cli<'a> {
             Some(schema) => migrator.schema(schema),
             None => migrator,
         };
+        let db = args.database.as_deref();
+        let session = Session {
+            cli: self,
+            migrator,
+            history,
+            dir: &dir,
+            out,
+        };
         match args.command {
             Command::Revision {
                 message,
                 autogenerate,
                 allow_data_loss,
             } => self.revision(&dir, &message, autogenerate, allow_data_loss, out),
-            Command::Upgrade { target, sql, from } => {
-                let target = parse_target(target.as_deref().unwrap_or("head"));
-                if sql {
-                    print!("{}", migrator.sql(from.as_deref(), &target)?);
-                    return Ok(ExitCode::SUCCESS);
-                }
-                if let Target::Revision(revision) = &target {
-                    find(history, revision)?; // before the database file is created
-                }
-                let conn = self.open(args.database.as_deref(), true)?;
-                let report = migrator.upgrade(&conn, &target)?;
-                report_run(
-                    &report.ran,
-                    report.adopted.as_deref(),
-                    report.current.as_deref(),
-                    "applied",
-                    out,
-                );
-                Ok(ExitCode::SUCCESS)
-            }
+            Command::Upgrade { target, sql, from } => session.upgrade(
+                db,
+                &parse_target(target.as_deref().unwrap_or("head")),
+                sql,
+                from.as_deref(),
+            ),
             Command::Downgrade { target, sql, from } => {
-                let target = parse_target(&target);
-                if sql {
-                    let from = from.or_else(|| history.head().map(|m| m.revision.clone()));
-                    print!("{}", migrator.sql(from.as_deref(), &target)?);
-                    return Ok(ExitCode::SUCCESS);
-                }
-                let conn = self.open(args.database.as_deref(), false)?;
-                let report = migrator.downgrade(&conn, &target)?;
-                report_run(
-                    &report.ran,
-                    None,
-                    report.current.as_deref(),
-                    "reverted",
-                    out,
-                );
-                Ok(ExitCode::SUCCESS)
+                session.downgrade(db, &parse_target(&target), sql, from)
             }
-            Command::Current => {
-                let conn = self.open(args.database.as_deref(), false)?;
-                let status = migrator.status(&conn)?;
-                let current = status
-                    .current
-                    .as_deref()
-                    .unwrap_or("base (no revision applied)");
-                let mark = if status.current.is_some() && status.current == status.head {
-                    " (head)"
-                } else {
-                    ""
-                };
-                println!("{current}{mark}");
-                if !status.pending.is_empty() {
-                    println!(
-                        "{} pending: {}",
-                        status.pending.len(),
-                        status.pending.join(", ")
-                    );
-                }
-                if let Some(problem) = status.problem {
-                    println!("{}: {problem}", out.red("problem"));
-                }
-                for difference in status.differences.iter().flatten() {
-                    println!("{}: {difference}", out.red("differs from the models"));
-                }
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::History => {
-                let applied = match self.database_path(args.database.as_deref()) {
-                    Some(path) if path.exists() => {
-                        migrator.status(&self.open(Some(&path), false)?)?.applied
-                    }
-                    _ => Vec::new(),
-                };
-                for m in &history.migrations {
-                    let state = applied
-                        .iter()
-                        .find(|a| a.revision == m.revision)
-                        .map_or_else(
-                            || out.dim("pending").to_string(),
-                            |a| format!("{} {}", a.how, a.applied_at),
-                        );
-                    println!("{}  {}  [{state}]", m.revision, m.message);
-                }
-                Ok(ExitCode::SUCCESS)
-            }
+            Command::Current => session.current(db),
+            Command::History => session.history(db),
             Command::Heads => heads(&dir),
             Command::Show { revision } => {
                 let m = find(history, &revision)?;
@@ -327,43 +261,11 @@ impl<'a> Cli<'a> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Stamp { target } => {
-                let target = parse_target(&target);
-                if let Target::Revision(revision) = &target {
-                    find(history, revision)?; // before the database file is created
-                }
-                let conn = self.open(args.database.as_deref(), true)?;
-                let report = migrator.stamp(&conn, &target)?;
-                println!("stamped {}", report.current.as_deref().unwrap_or("base"));
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Check => match check(&dir, self.models()?) {
-                Ok(()) => {
-                    println!("the migrations in {} match the models", dir.display());
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e @ Error::ModelsChanged { .. }) => {
-                    eprintln!("{}: {e}", out.red("check failed"));
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(e) => Err(e),
-            },
-            Command::Verify => {
-                let conn = self.open(args.database.as_deref(), false)?;
-                match migrator.check_schema(&conn) {
-                    Ok(()) => {
-                        println!("the database matches the models");
-                        Ok(ExitCode::SUCCESS)
-                    }
-                    Err(e @ Error::SchemaMismatch { .. }) => {
-                        eprintln!("{}: {e}", out.red("verify failed"));
-                        Ok(ExitCode::FAILURE)
-                    }
-                    Err(e) => Err(e),
-                }
-            }
+            Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
+            Command::Check => session.check(),
+            Command::Verify => session.verify(db),
             Command::AcceptEdited { revision } => {
-                let conn = self.open(args.database.as_deref(), false)?;
+                let conn = self.open(db, false)?;
                 migrator.accept_edited(&conn, &revision)?;
                 println!("accepted the current text of {revision}");
                 Ok(ExitCode::SUCCESS)
@@ -457,6 +359,150 @@ impl<'a> Cli<'a> {
         })?;
         crate::configure(&conn)?;
         Ok(conn)
+    }
+}
+
+/// What every command works with.
+struct Session<'s, 'a> {
+    cli: &'s Cli<'a>,
+    migrator: Migrator<'s>,
+    history: &'s History,
+    dir: &'s Path,
+    out: &'s Output,
+}
+
+impl Session<'_, '_> {
+    fn upgrade(
+        &self,
+        db: Option<&Path>,
+        target: &Target,
+        sql: bool,
+        from: Option<&str>,
+    ) -> Result<ExitCode> {
+        if sql {
+            print!("{}", self.migrator.sql(from, target)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        if let Target::Revision(revision) = target {
+            find(self.history, revision)?; // before the database file is created
+        }
+        let conn = self.cli.open(db, true)?;
+        let report = self.migrator.upgrade(&conn, target)?;
+        report_run(
+            &report.ran,
+            report.adopted.as_deref(),
+            report.current.as_deref(),
+            "applied",
+            self.out,
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn downgrade(
+        &self,
+        db: Option<&Path>,
+        target: &Target,
+        sql: bool,
+        from: Option<String>,
+    ) -> Result<ExitCode> {
+        if sql {
+            let from = from.or_else(|| self.history.head().map(|m| m.revision.clone()));
+            print!("{}", self.migrator.sql(from.as_deref(), target)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        let conn = self.cli.open(db, false)?;
+        let report = self.migrator.downgrade(&conn, target)?;
+        report_run(
+            &report.ran,
+            None,
+            report.current.as_deref(),
+            "reverted",
+            self.out,
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn current(&self, db: Option<&Path>) -> Result<ExitCode> {
+        let status = self.migrator.status(&self.cli.open(db, false)?)?;
+        let current = status
+            .current
+            .as_deref()
+            .unwrap_or("base (no revision applied)");
+        let at_head = status.current.is_some() && status.current == status.head;
+        println!("{current}{}", if at_head { " (head)" } else { "" });
+        if !status.pending.is_empty() {
+            println!(
+                "{} pending: {}",
+                status.pending.len(),
+                status.pending.join(", ")
+            );
+        }
+        if let Some(problem) = status.problem {
+            println!("{}: {problem}", self.out.red("problem"));
+        }
+        for difference in status.differences.iter().flatten() {
+            println!("{}: {difference}", self.out.red("differs from the models"));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn history(&self, db: Option<&Path>) -> Result<ExitCode> {
+        let applied = match self.cli.database_path(db) {
+            Some(path) if path.exists() => {
+                self.migrator
+                    .status(&self.cli.open(Some(&path), false)?)?
+                    .applied
+            }
+            _ => Vec::new(),
+        };
+        for m in &self.history.migrations {
+            let state = applied
+                .iter()
+                .find(|a| a.revision == m.revision)
+                .map_or_else(
+                    || self.out.dim("pending").to_string(),
+                    |a| format!("{} {}", a.how, a.applied_at),
+                );
+            println!("{}  {}  [{state}]", m.revision, m.message);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn stamp(&self, db: Option<&Path>, target: &Target) -> Result<ExitCode> {
+        if let Target::Revision(revision) = target {
+            find(self.history, revision)?; // before the database file is created
+        }
+        let report = self.migrator.stamp(&self.cli.open(db, true)?, target)?;
+        println!("stamped {}", report.current.as_deref().unwrap_or("base"));
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn check(&self) -> Result<ExitCode> {
+        match check(self.dir, self.cli.models()?) {
+            Ok(()) => {
+                println!("the migrations in {} match the models", self.dir.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e @ Error::ModelsChanged { .. }) => {
+                eprintln!("{}: {e}", self.out.red("check failed"));
+                Ok(ExitCode::FAILURE)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn verify(&self, db: Option<&Path>) -> Result<ExitCode> {
+        match self.migrator.check_schema(&self.cli.open(db, false)?) {
+            Ok(()) => {
+                println!("the database matches the models");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e @ Error::SchemaMismatch { .. }) => {
+                eprintln!("{}: {e}", self.out.red("verify failed"));
+                Ok(ExitCode::FAILURE)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
