@@ -114,8 +114,9 @@ pub(crate) fn with_foreign_keys<T>(
     off: bool,
     f: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    let was_on: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-    if !(off && was_on) {
+    // Only read the setting when it may need changing: this runs at every
+    // startup.
+    if !off || !foreign_keys_on(conn)? {
         return f();
     }
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
@@ -124,6 +125,11 @@ pub(crate) fn with_foreign_keys<T>(
     let value = result?;
     restored?;
     Ok(value)
+}
+
+/// Whether foreign key enforcement is on for `conn`.
+pub(crate) fn foreign_keys_on(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
 }
 
 /// Applies `steps` in one transaction: all of them or, after an error,

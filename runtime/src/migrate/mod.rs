@@ -19,7 +19,7 @@ use self::adopt::has_user_tables;
 use crate::ledger::{self, Applied};
 use crate::migrations::Migrations;
 use crate::replay::{
-    Direction, check_version, foreign_key_violations, run_part, with_foreign_keys,
+    Direction, check_version, foreign_key_violations, foreign_keys_on, run_part, with_foreign_keys,
 };
 use crate::schema::Schema;
 use crate::store::{History, Migration};
@@ -484,12 +484,6 @@ impl<'a> Migrator<'a> {
     /// The ledger must be the history's first revisions, with the same
     /// checksums.
     fn check_ledger(&self, applied: &[Applied]) -> Result<()> {
-        let known: BTreeSet<&str> = self
-            .history
-            .migrations
-            .iter()
-            .map(|m| m.revision.as_str())
-            .collect();
         for (i, a) in applied.iter().enumerate() {
             let Some(m) = self
                 .history
@@ -497,6 +491,13 @@ impl<'a> Migrator<'a> {
                 .get(i)
                 .filter(|m| m.revision == a.revision)
             else {
+                // Only on a mismatch, so the no-op startup does not pay for it.
+                let known: BTreeSet<&str> = self
+                    .history
+                    .migrations
+                    .iter()
+                    .map(|m| m.revision.as_str())
+                    .collect();
                 // Unknown revisions at the end of the ledger: a newer build
                 // migrated the database. Anywhere else: files were changed.
                 if applied[i..]
@@ -574,8 +575,4 @@ impl<'a> Migrator<'a> {
             .map(|m| m.revision.clone())
             .collect()
     }
-}
-
-fn foreign_keys_on(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
 }

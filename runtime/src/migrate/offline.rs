@@ -64,16 +64,17 @@ impl Migrator<'_> {
                 let _ = writeln!(
                     out,
                     "{};",
-                    ledger::RECORD
-                        .replace("?1", &quote_literal(&m.revision))
-                        .replace(
-                            "?2",
-                            &m.parent.as_deref().map_or("NULL".to_owned(), quote_literal)
-                        )
-                        .replace("?3", &i.to_string())
-                        .replace("?4", &quote_literal(&m.checksum))
-                        .replace("?5", "0")
-                        .replace("?6", "'applied'")
+                    fill(
+                        ledger::RECORD,
+                        &[
+                            quote_literal(&m.revision),
+                            m.parent.as_deref().map_or("NULL".to_owned(), quote_literal),
+                            i.to_string(),
+                            quote_literal(&m.checksum),
+                            "0".to_owned(),
+                            "'applied'".to_owned(),
+                        ]
+                    )
                 );
             } else {
                 let _ = writeln!(
@@ -91,5 +92,38 @@ impl Migrator<'_> {
             out.push_str("PRAGMA foreign_keys = ON;\n");
         }
         Ok(out)
+    }
+}
+
+/// `sql` with each `?N` replaced by `values[N - 1]`, in one pass (so a value
+/// that itself contains `?2` is left alone).
+fn fill(sql: &str, values: &[String]) -> String {
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let digit = chars
+            .peek()
+            .and_then(|d| d.to_digit(10))
+            .and_then(|d| usize::try_from(d).ok());
+        match (c, digit) {
+            ('?', Some(n)) if (1..=values.len()).contains(&n) => {
+                chars.next();
+                out.push_str(&values[n - 1]);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fill_does_not_rescan_values() {
+        let values = ["'a?2'".to_owned(), "NULL".to_owned()];
+        assert_eq!(
+            super::fill("VALUES (?1, ?2)", &values),
+            "VALUES ('a?2', NULL)"
+        );
     }
 }
