@@ -79,6 +79,9 @@ pub use ops::{Op, Rebuild};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
 pub use render::{Rendered, render};
 pub use replay::{Direction, Replayed, replay};
+/// The rusqlite stillroom is built on, re-exported so that an application
+/// names one version of it (`use stillroom::rusqlite::Connection;`).
+pub use rusqlite;
 pub use schema::{
     Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
     quote_ident, quote_literal,

@@ -12,7 +12,7 @@ struct Job {
 }
 
 fn main() -> stillroom::Result<()> {
-    let conn = rusqlite::Connection::open_in_memory()?;
+    let conn = stillroom::rusqlite::Connection::open_in_memory()?;
     let table = Job::table();
     println!("{}", table.create_table_sql());
     let job = Job {

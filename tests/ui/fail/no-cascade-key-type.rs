@@ -11,7 +11,7 @@ struct Job {
 }
 
 fn main() -> stillroom::Result<()> {
-    let conn = rusqlite::Connection::open_in_memory()?;
+    let conn = stillroom::rusqlite::Connection::open_in_memory()?;
     let found: Option<Job> = Job::get(&conn, "a")?;
     println!("{found:?}");
     Job::delete_by_key(&conn, String::from("a"))?;

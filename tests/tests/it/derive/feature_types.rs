@@ -26,7 +26,8 @@ struct Event {
     parent: Option<uuid::Uuid>,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn feature_types() -> stillroom::Result<()> {
     let t = Event::table();
     let sql_type = |name: &str| {
         t.column(name)

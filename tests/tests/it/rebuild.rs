@@ -9,12 +9,10 @@
 //! when the header says so, `foreign_key_check` before commit, rollback on
 //! error).
 
-mod common;
-
 use std::error::Error;
 use std::fs;
 
-use common::{
+use crate::common::{
     SchemaRow, TempDir, TestResult, apply, column, column_mut, database, defaulted,
     foreign_keys_on, optional, rows, schema_dump, table, value, written,
 };

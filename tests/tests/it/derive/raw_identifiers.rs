@@ -20,7 +20,8 @@ struct Order {
     r#from: String,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn raw_identifiers() -> stillroom::Result<()> {
     let t = r#Match::table();
     assert_eq!(t.name, "match");
     let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();

@@ -3,12 +3,10 @@
 //! determinism; every refusal (and nothing written); hand-written SQL in the
 //! history; revision numbering.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{
+use crate::common::{
     TempDir, TestResult, apply, apply_file, column, column_mut, database, defaulted, listing,
     optional, rows, table, written,
 };

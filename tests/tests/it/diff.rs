@@ -6,9 +6,9 @@
 //!
 //! Every test uses its own table names so that a failure names its test.
 
-mod common;
-
-use common::{basic, column as col, defaulted as dflt, fk, index, optional as opt, schema, table};
+use crate::common::{
+    basic, column as col, defaulted as dflt, fk, index, optional as opt, schema, table,
+};
 use std::error::Error;
 
 use rusqlite::Connection;

@@ -1,9 +1,7 @@
 //! `stillroom::open` and `stillroom::configure`: the pragmas they set, and
 //! that two connections to one file wait for each other's write lock.
 
-mod common;
-
-use common::TempDir;
+use crate::common::TempDir;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;

@@ -5,7 +5,9 @@ use stillroom::{Action, AutoIncrement, Model, ModelSet, SqlType};
 
 /// `crate = ...` names stillroom through a re-export.
 mod reexport {
-    pub use stillroom;
+    // The point of this module: stillroom reached through a re-export.
+    #[allow(clippy::single_component_path_imports)]
+    pub(super) use stillroom;
 }
 
 #[derive(Model, Debug, PartialEq)]
@@ -56,7 +58,8 @@ struct Task {
     state: String,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn all_attributes() -> stillroom::Result<()> {
     let jobs = Job::table();
     assert_eq!(jobs.name, "jobs");
     assert!(jobs.strict);

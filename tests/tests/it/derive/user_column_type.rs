@@ -46,7 +46,8 @@ struct Job {
     previous: Option<Status>,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn user_column_type() -> stillroom::Result<()> {
     let t = Job::table();
     let status = t.column("status").expect("status");
     assert_eq!(status.sql_type, SqlType::Text);

@@ -3,12 +3,10 @@
 //! is ignored, line endings, replay errors that point at the statement, and
 //! files without a down part.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{TempDir, TestResult, column, table};
+use crate::common::{TempDir, TestResult, column, table};
 use stillroom::{
     Error, GenerateOptions, History, Migration, Schema, SqlType, check, generate, replay,
 };
@@ -293,7 +291,7 @@ fn two_heads_are_named_with_the_fix() -> TestResult {
     }
     // generate and check refuse the same way, writing nothing.
     let schema = Schema::new([table("hi_t", &["id"], vec![column("id", SqlType::Integer)])])?;
-    let before = common::listing(dir.path())?;
+    let before = crate::common::listing(dir.path())?;
     assert!(matches!(
         generate(dir.path(), &schema, "more", GenerateOptions::default()),
         Err(Error::InvalidHistory { .. })
@@ -302,7 +300,7 @@ fn two_heads_are_named_with_the_fix() -> TestResult {
         check(dir.path(), &schema),
         Err(Error::InvalidHistory { .. })
     ));
-    assert_eq!(common::listing(dir.path())?, before);
+    assert_eq!(crate::common::listing(dir.path())?, before);
     Ok(())
 }
 
@@ -472,7 +470,8 @@ fn crlf_line_endings_and_trailing_whitespace_still_parse() -> TestResult {
         assert!(replayed.schema.schema.table("hi_crlf").is_some());
         let schema = Schema::new([{
             let mut t = table("hi_crlf", &["id"], vec![column("id", SqlType::Integer)]);
-            t.columns.push(common::optional("note", SqlType::Text));
+            t.columns
+                .push(crate::common::optional("note", SqlType::Text));
             t
         }])?;
         check(dir.path(), &schema)?;

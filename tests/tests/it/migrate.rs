@@ -9,9 +9,7 @@
 //! Histories are generated from table values (`items`, then `tags`, then a
 //! `price` column) or written by hand, in temporary directories.
 
-mod common;
-
-use common::TempDir;
+use crate::common::TempDir;
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -856,7 +854,7 @@ fn models_replaced_in_the_same_place_are_compared_again() -> TestResult {
     let output = std::process::Command::new(std::env::current_exe()?)
         .args([
             "--exact",
-            "fingerprint_child_entry",
+            "migrate::fingerprint_child_entry",
             "--ignored",
             "--nocapture",
         ])

@@ -29,7 +29,8 @@ struct Episode {
     aired: bool,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn composite_key() -> stillroom::Result<()> {
     let seasons = Season::table();
     assert_eq!(seasons.name, "season");
     assert_eq!(

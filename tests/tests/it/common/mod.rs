@@ -1,11 +1,7 @@
-//! Helpers shared by the integration tests (`generate`, `rebuild`, `history`,
-//! `migrate`, `concurrency`, `connection`):
+//! Helpers shared by the integration tests:
 //! temporary migration directories, table builders, and a small stand-in for
 //! the migration runner that applies one part of a migration to a database
 //! holding rows.
-
-// Each test binary uses a different subset of these helpers.
-#![allow(dead_code)]
 
 use std::error::Error;
 use std::path::{Path, PathBuf};

@@ -11,9 +11,7 @@
 //! The history has 30 revisions, so one migration call takes long enough for
 //! the two to really overlap. Nothing here asserts on timing.
 
-mod common;
-
-use common::TempDir;
+use crate::common::TempDir;
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,7 +182,12 @@ fn two_processes_migrating_at_once_apply_each_revision_once() -> TestResult {
     let children = (0..2)
         .map(|_| {
             Command::new(&exe)
-                .args(["--exact", "child_process_entry", "--nocapture", "--ignored"])
+                .args([
+                    "--exact",
+                    "concurrency::child_process_entry",
+                    "--nocapture",
+                    "--ignored",
+                ])
                 .env(CHILD_DB, &db)
                 .env(CHILD_MIGRATIONS, &migrations)
                 .env(CHILD_GO, &go)
@@ -317,7 +320,12 @@ fn a_process_killed_mid_migration_leaves_the_old_revision() -> TestResult {
     let before = schema_rows(&db)?;
 
     let mut child = Command::new(std::env::current_exe()?)
-        .args(["--exact", "killed_child_entry", "--nocapture", "--ignored"])
+        .args([
+            "--exact",
+            "concurrency::killed_child_entry",
+            "--nocapture",
+            "--ignored",
+        ])
         .env(CHILD_DB, &db)
         .env(CHILD_MIGRATIONS, &migrations)
         .env(CHILD_PAUSED, &paused)

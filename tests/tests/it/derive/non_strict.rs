@@ -13,7 +13,8 @@ struct LegacyUser {
     visits: i32,
 }
 
-fn main() -> stillroom::Result<()> {
+#[test]
+fn non_strict() -> stillroom::Result<()> {
     let t = LegacyUser::table();
     assert!(!t.strict);
     assert_eq!(
