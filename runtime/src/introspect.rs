@@ -69,7 +69,13 @@ pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
             ));
         }
         match kind.as_str() {
-            "table" => tables.push(read_table(conn, &name, strict, &mut live.unsupported)?),
+            "table" => {
+                let mut table = read_table(conn, &name, strict, &mut live.unsupported)?;
+                if !without_rowid {
+                    rowid_alias_not_null(&mut table);
+                }
+                tables.push(table);
+            }
             "virtual" => live.unsupported.push(format!("virtual table `{name}`")),
             _ => {} // views are read below; shadow tables belong to a virtual table
         }
@@ -241,6 +247,20 @@ fn read_foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> 
     Ok(out)
 }
 
+/// A lone `INTEGER PRIMARY KEY` column is the rowid, which is never NULL;
+/// SQLite reports it as nullable unless `NOT NULL` was written, which would
+/// make two tables that store and accept the same values look different.
+fn rowid_alias_not_null(table: &mut Table) {
+    let [key] = table.primary_key.columns.as_slice() else {
+        return;
+    };
+    if let Some(column) = table.columns.iter_mut().find(|c| &c.name == key)
+        && column.sql_type == SqlType::Integer
+    {
+        column.nullable = false;
+    }
+}
+
 /// `REFERENCES parent` without columns means the parent's primary key.
 fn resolve_implicit_references(tables: &mut [Table]) {
     let keys: BTreeMap<String, Vec<String>> = tables
@@ -275,4 +295,34 @@ fn query<T, P: rusqlite::Params>(
 
 fn context(source: rusqlite::Error, sql: &str) -> Error {
     Error::query("introspect", "sqlite_schema", sql, source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rowid_alias_is_not_null_and_nothing_else_changes() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT);
+             CREATE TABLE b (id INT PRIMARY KEY);
+             CREATE TABLE c (id integer primary key autoincrement);
+             CREATE TABLE d (k INTEGER, j INTEGER, PRIMARY KEY (k, j));",
+        )?;
+        let live = introspect(&conn)?;
+        let nullable = |table: &str, column: &str| {
+            live.schema
+                .table(table)
+                .and_then(|t| t.column(column))
+                .map(|c| c.nullable)
+        };
+        assert_eq!(nullable("a", "id"), Some(false));
+        assert_eq!(nullable("a", "x"), Some(true));
+        // INT PRIMARY KEY is not the rowid: SQLite lets it hold NULL.
+        assert_eq!(nullable("b", "id"), Some(true));
+        assert_eq!(nullable("c", "id"), Some(false));
+        assert_eq!(nullable("d", "k"), Some(true));
+        Ok(())
+    }
 }
