@@ -28,8 +28,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use rusqlite::{Connection, OpenFlags};
 
+use crate::compare::Against;
 use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate};
-use crate::migrate::{Migrator, Target};
+use crate::migrate::{Adoption, Migrator, Report, Target};
 use crate::migrations::Migrations;
 use crate::replay::Direction;
 use crate::schema::Schema;
@@ -102,6 +103,12 @@ enum Command {
     Show {
         /// The revision (or the start of its id)
         revision: String,
+    },
+    /// Adopt a database made before stillroom at the revision whose schema it has, converting it to that revision's exact schema
+    Adopt {
+        /// Print the adoption as an SQL script for review instead (the database is only read)
+        #[arg(long)]
+        sql: bool,
     },
     /// Record TARGET as the database's revision without running anything
     Stamp {
@@ -261,6 +268,7 @@ impl<'a> Cli<'a> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Adopt { sql } => session.adopt(db, sql),
             Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
             Command::Check => session.check(),
             Command::Verify => session.verify(db),
@@ -388,13 +396,7 @@ impl Session<'_, '_> {
         }
         let conn = self.cli.open(db, true)?;
         let report = self.migrator.upgrade(&conn, target)?;
-        report_run(
-            &report.ran,
-            report.adopted.as_deref(),
-            report.current.as_deref(),
-            "applied",
-            self.out,
-        );
+        report_run(&report, "applied", self.out);
         Ok(ExitCode::SUCCESS)
     }
 
@@ -412,13 +414,7 @@ impl Session<'_, '_> {
         }
         let conn = self.cli.open(db, false)?;
         let report = self.migrator.downgrade(&conn, target)?;
-        report_run(
-            &report.ran,
-            None,
-            report.current.as_deref(),
-            "reverted",
-            self.out,
-        );
+        report_run(&report, "reverted", self.out);
         Ok(ExitCode::SUCCESS)
     }
 
@@ -441,7 +437,11 @@ impl Session<'_, '_> {
             println!("{}: {problem}", self.out.red("problem"));
         }
         for difference in status.differences.iter().flatten() {
-            println!("{}: {difference}", self.out.red("differs from the models"));
+            println!(
+                "{}: {}",
+                self.out.red("differs from the models"),
+                difference.describe(&Against::Models)
+            );
         }
         Ok(ExitCode::SUCCESS)
     }
@@ -464,6 +464,19 @@ impl Session<'_, '_> {
                     |a| format!("{} {}", a.how, a.applied_at),
                 );
             println!("{}  {}  [{state}]", m.revision, m.message);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    fn adopt(&self, db: Option<&Path>, sql: bool) -> Result<ExitCode> {
+        let conn = self.cli.open(db, false)?;
+        if sql {
+            print!("{}", self.migrator.adoption_sql(&conn)?);
+        } else {
+            let report = self.migrator.adopt(&conn)?;
+            if let Some(adoption) = &report.adopted {
+                report_adoption(adoption, self.out);
+            }
         }
         Ok(ExitCode::SUCCESS)
     }
@@ -493,8 +506,15 @@ impl Session<'_, '_> {
 
     fn verify(&self, db: Option<&Path>) -> Result<ExitCode> {
         match self.migrator.check_schema(&self.cli.open(db, false)?) {
-            Ok(()) => {
+            Ok(tolerated) => {
                 println!("the database matches the models");
+                for difference in &tolerated {
+                    println!(
+                        "  {}: {}",
+                        self.out.dim("tolerated"),
+                        difference.describe(&Against::Models)
+                    );
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Err(e @ Error::SchemaMismatch { .. }) => {
@@ -543,23 +563,39 @@ fn heads(dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_run(
-    ran: &[String],
-    adopted: Option<&str>,
-    current: Option<&str>,
-    verb: &str,
-    out: &Output,
-) {
-    if let Some(adopted) = adopted {
-        println!("adopted the existing database at {adopted}");
+fn report_run(report: &Report, verb: &str, out: &Output) {
+    if let Some(adoption) = &report.adopted {
+        report_adoption(adoption, out);
     }
-    for revision in ran {
+    for revision in &report.ran {
         println!("{} {revision}", out.green(verb));
     }
-    if ran.is_empty() {
+    if report.ran.is_empty() && report.adopted.is_none() {
         println!("nothing to do");
     }
-    println!("current: {}", current.unwrap_or("base"));
+    println!("current: {}", report.current.as_deref().unwrap_or("base"));
+}
+
+fn report_adoption(adoption: &Adoption, out: &Output) {
+    let against = Against::Revision(adoption.revision.clone());
+    if adoption.converts() {
+        println!(
+            "adopted the existing database at {}, converting it to that revision's schema:",
+            adoption.revision
+        );
+        for difference in &adoption.differences {
+            println!(
+                "  {} {}",
+                out.green("converted:"),
+                difference.describe(&against)
+            );
+        }
+    } else {
+        println!("adopted the existing database at {}", adoption.revision);
+    }
+    for part in &adoption.not_compared {
+        println!("  {} {part}", out.dim("not compared:"));
+    }
 }
 
 /// Colour on a terminal only (and never with `NO_COLOR` set).

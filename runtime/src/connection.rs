@@ -1,6 +1,8 @@
 //! Opening a database the way production applications want it.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -38,7 +40,11 @@ pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
 ///
 /// - `foreign_keys = ON`: SQLite does not enforce foreign keys otherwise;
 /// - `journal_mode = WAL`: readers do not block the writer, and commits are
-///   cheaper (an in-memory database keeps its `memory` journal);
+///   cheaper (an in-memory database keeps its `memory` journal). The switch
+///   changes the file, so on an existing database that is not in WAL mode
+///   it waits until [`migrate`](crate::migrate) (or any [`Migrator`](crate::Migrator)
+///   upgrade) has accepted the database: a start that refuses the database
+///   leaves its file byte for byte as it was;
 /// - `synchronous = NORMAL`: with WAL, durable against application crashes,
 ///   and a power loss can only drop the last commits, never corrupt;
 /// - a [`BUSY_TIMEOUT`], so a second process waits for the lock instead of
@@ -58,9 +64,55 @@ pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
-    switch_to_wal(conn)?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    let new: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    if new == 0 {
+        switch_to_wal(conn)?;
+    } else {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            defer_wal(conn);
+        }
+    }
     Ok(())
+}
+
+/// Databases (by path) whose switch to WAL waits for a successful migration.
+static DEFERRED_WAL: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Whether `DEFERRED_WAL` may hold anything: read on every migration, so the
+/// usual case (nothing deferred) takes no lock.
+static ANY_DEFERRED: AtomicBool = AtomicBool::new(false);
+
+fn defer_wal(conn: &Connection) {
+    let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let mut deferred = DEFERRED_WAL.lock().unwrap_or_else(PoisonError::into_inner);
+    if !deferred.iter().any(|p| p == path) {
+        deferred.push(path.to_owned());
+    }
+    ANY_DEFERRED.store(true, Ordering::Release);
+}
+
+/// Called when a migration has accepted the database behind `conn`: the
+/// WAL switch [`configure`] deferred happens now. A failure to switch is
+/// logged, not returned: the migration succeeded, and the next start tries
+/// again.
+pub(crate) fn accepted(conn: &Connection) {
+    if !ANY_DEFERRED.load(Ordering::Acquire) {
+        return;
+    }
+    let Some(path) = conn.path() else { return };
+    let mut deferred = DEFERRED_WAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(i) = deferred.iter().position(|p| p == path) else {
+        return;
+    };
+    deferred.swap_remove(i);
+    ANY_DEFERRED.store(!deferred.is_empty(), Ordering::Release);
+    drop(deferred);
+    if let Err(e) = switch_to_wal(conn) {
+        tracing::warn!(error = %e, "could not switch the database to WAL mode");
+    }
 }
 
 /// `PRAGMA journal_mode = WAL`, retried while another connection holds the

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::compare::Difference;
 use crate::diff::Refused;
+use crate::migrate::Misfit;
 use crate::schema::SchemaError;
 
 /// Everything that can go wrong in stillroom.
@@ -113,19 +115,72 @@ pub enum Error {
         current: String,
     },
     /// The live schema differs from the models.
-    #[error("the database schema does not match the models:\n  - {}\nIf a model changed, generate and ship a migration; if the database was changed by hand, undo that change", differences.join("\n  - "))]
+    #[error("{}", crate::verify::mismatch_message(differences, *models))]
     SchemaMismatch {
-        /// Every difference, one sentence each.
-        differences: Vec<String>,
+        /// Every difference the verification does not tolerate.
+        differences: Vec<Difference>,
+        /// How many tables the models declare (none: they were not linked).
+        models: usize,
     },
-    /// A database made before stillroom matches no revision's schema.
-    #[error("this database has tables but no migration ledger, and its schema is not the schema of any revision, so it was not adopted (nothing was changed). Closest: revision `{closest}`, which differs by:\n  - {}\nBring the database to that schema by hand and run again, or record a revision with `stamp` if you know it is right", differences.join("\n  - "))]
+    /// The database has revisions still to apply, so it cannot match the
+    /// models yet.
+    #[error("the database is at {}, {} revision{} behind the migrations (pending: {}): run `upgrade` (or start the application), which applies them", current.as_deref().map_or("base (no revision applied)".to_owned(), |c| format!("revision `{c}`")), pending.len(), if pending.len() == 1 { "" } else { "s" }, pending.join(", "))]
+    Behind {
+        /// The database's revision (`None`: base).
+        current: Option<String>,
+        /// The revisions not yet applied.
+        pending: Vec<String>,
+    },
+    /// A database made before stillroom matches no revision's tables and
+    /// columns.
+    #[error("{}", crate::migrate::failed_message(closest, differences))]
     AdoptionFailed {
-        /// The revision whose schema is closest.
+        /// The revision whose tables and columns are closest.
         closest: String,
-        /// What would take that revision's schema to the database's.
-        differences: Vec<String>,
+        /// Every difference between the database and that revision.
+        differences: Vec<Difference>,
     },
+    /// A database made before stillroom has a revision's tables and columns,
+    /// but converting it to that revision's schema would change or reject
+    /// stored values (or drop what stillroom cannot recreate).
+    #[error("{}", crate::migrate::blocked_message(revision, misfits, unsupported))]
+    AdoptionBlocked {
+        /// The revision it would be adopted at.
+        revision: String,
+        /// The values that do not fit.
+        misfits: Vec<Misfit>,
+        /// What a rebuild of a converted table would drop.
+        unsupported: Vec<String>,
+    },
+    /// Converting an adopted database failed; nothing was changed.
+    #[error(
+        "converting the database to the schema of revision `{revision}` failed, so nothing was changed: {source}\n  SQL: {sql}"
+    )]
+    Conversion {
+        /// The revision it was being adopted at.
+        revision: String,
+        /// The statement that failed.
+        sql: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A database made before stillroom, with adoption on start turned off.
+    #[error(
+        "this database has tables but no stillroom ledger: it was made before stillroom, and this application adopts such a database only on an explicit command (nothing was changed). Review the adoption with `db adopt --sql`, then run `db adopt`"
+    )]
+    NotAdopted,
+    /// Adoption was asked of a database that has a ledger already.
+    #[error(
+        "this database already has a stillroom ledger, so there is nothing to adopt: `upgrade` applies what is pending"
+    )]
+    AlreadyAdopted,
+    /// Adoption was asked of a database with no tables, or with no
+    /// migrations to adopt it at.
+    #[error(
+        "there is nothing to adopt: adoption needs a database with tables and at least one migration; `upgrade` creates an empty database's tables"
+    )]
+    NothingToAdopt,
     /// A revision or target that does not fit.
     #[error("{message}")]
     BadTarget {

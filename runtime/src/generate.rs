@@ -117,9 +117,7 @@ pub fn generate(
     let down = diff(
         &after.schema,
         &with_reverse_hints(&before.schema, &up),
-        DiffOptions {
-            allow_data_loss: true,
-        },
+        DiffOptions::ALLOW_LOSS,
     )?;
     let down_sql = render(&down.ops, &after);
     migration.down = Some(down_sql.sql);
@@ -169,13 +167,7 @@ pub fn check(dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
     let dir = dir.as_ref();
     let history = History::read(dir)?;
     let replayed = replay(&history)?;
-    let d = diff(
-        &replayed.schema.schema,
-        schema,
-        DiffOptions {
-            allow_data_loss: true,
-        },
-    )?;
+    let d = diff(&replayed.schema.schema, schema, DiffOptions::ALLOW_LOSS)?;
     if d.is_empty() {
         Ok(())
     } else {
@@ -207,13 +199,7 @@ fn try_step(
 }
 
 fn expect_same(live: &LiveSchema, expected: &Schema, problem: &str) -> Result<()> {
-    let Diff { ops, .. } = diff(
-        &live.schema,
-        expected,
-        DiffOptions {
-            allow_data_loss: true,
-        },
-    )?;
+    let Diff { ops, .. } = diff(&live.schema, expected, DiffOptions::ALLOW_LOSS)?;
     if ops.is_empty() {
         Ok(())
     } else {

@@ -47,6 +47,7 @@ extern crate self as stillroom;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+mod compare;
 mod connection;
 mod diff;
 mod error;
@@ -66,13 +67,14 @@ mod store;
 mod types;
 mod verify;
 
+pub use compare::{Against, Difference, compare};
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use diff::{Diff, DiffOptions, Refused, diff};
 pub use error::{Error, QueryError, Result, StatementError};
 pub use generate::{GenerateOptions, Generated, check, empty_revision, generate};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use ledger::Applied;
-pub use migrate::{Migrator, Progress, Report, Status, Target, migrate};
+pub use migrate::{Adoption, Migrator, Misfit, Progress, Report, Status, Target, migrate};
 pub use migrations::{Migrations, checksum};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};
@@ -162,7 +164,7 @@ pub use schema::{
 pub use stillroom_macros::Model;
 pub use store::{History, Migration};
 pub use types::{ColumnType, ValueCheck};
-pub use verify::differences;
+pub use verify::{Verification, differences};
 
 /// Embeds the migration files of a directory in the binary and registers
 /// them as the application's default set, used by [`migrate`].

@@ -1,98 +1,133 @@
 //! Verification: does the live database match the models? Every difference
-//! is listed in words a person can act on.
+//! is listed, said from the database's side; indexes the models do not
+//! declare may be tolerated ([`Verification`]).
 
 use rusqlite::Connection;
 use std::hash::{Hash as _, Hasher as _};
 
-use crate::diff::{DiffOptions, diff};
+use crate::compare::{Against, Difference, compare};
 use crate::introspect::introspect;
-use crate::ops::Op;
 use crate::schema::Schema;
 use crate::{Error, Result};
 
-/// Every difference between the database behind `conn` and `schema`, one
-/// sentence each (empty: they match). Case, spacing, column order and
-/// foreign key order do not count, as in the migration generator.
-pub fn differences(conn: &Connection, schema: &Schema) -> Result<Vec<String>> {
+/// What the comparison of the live schema with the models accepts, after
+/// [`Migrator`](crate::Migrator) has upgraded a database to head.
+///
+/// Views and triggers are never compared: the models do not declare them
+/// (they come from hand-written migrations, and table rebuilds keep them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Verification {
+    /// Every difference fails, except non-unique indexes the models do not
+    /// declare (an index a DBA added for a slow query, or one a hand-written
+    /// migration created). Such an index cannot change a stored value or
+    /// reject a write, so refusing to start over it would stop a fleet for
+    /// nothing; it is logged (`tracing` warning) at each full comparison.
+    /// A unique index the models do not declare rejects writes the
+    /// application expects to succeed, so it is a difference. The default.
+    #[default]
+    AllowUndeclaredIndexes,
+    /// Every difference fails, undeclared indexes included.
+    Exact,
+    /// No comparison after migrating (`db verify` still compares).
+    Off,
+}
+
+impl Verification {
+    /// Whether `difference` is accepted under this policy.
+    pub fn tolerates(self, difference: &Difference) -> bool {
+        match self {
+            Self::AllowUndeclaredIndexes => difference.is_undeclared_index(),
+            Self::Exact => false,
+            Self::Off => true,
+        }
+    }
+}
+
+/// Every difference between the database behind `conn` and `schema`, said
+/// from the database's side (empty: they match). Case, spacing, column
+/// order, foreign key order, and type spellings that store the same values
+/// on tables that are not STRICT do not count, as in the migration
+/// generator.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{Against, ModelSet, Model};
+///
+/// #[derive(Model)]
+/// struct Note { #[model(primary_key)] id: i64, body: String }
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL, pinned INTEGER) STRICT")?;
+/// let models = ModelSet::new().with::<Note>().build()?;
+/// let found = stillroom::differences(&conn, &models)?;
+/// assert_eq!(
+///     found[0].describe(&Against::Models),
+///     "the database has column `note.pinned`; the models do not"
+/// );
+/// # Ok(())
+/// # }
+/// ```
+pub fn differences(conn: &Connection, schema: &Schema) -> Result<Vec<Difference>> {
     let live = introspect(conn)?;
-    let d = diff(
-        &live.schema,
-        schema,
-        DiffOptions {
-            allow_data_loss: true,
-        },
-    )?;
-    Ok(d.ops.iter().flat_map(describe).collect())
+    Ok(compare(&live.schema, schema))
 }
 
-/// Fails with [`Error::SchemaMismatch`] listing every difference.
-pub(crate) fn verify_now(conn: &Connection, schema: &Schema) -> Result<()> {
-    let differences = differences(conn, schema)?;
-    if differences.is_empty() {
-        Ok(())
+/// Compares now; fails with [`Error::SchemaMismatch`] listing every
+/// difference `verification` does not tolerate. Returns the tolerated ones.
+pub(crate) fn verify_now(
+    conn: &Connection,
+    schema: &Schema,
+    verification: Verification,
+) -> Result<Vec<Difference>> {
+    let (tolerated, differences): (Vec<Difference>, Vec<Difference>) = differences(conn, schema)?
+        .into_iter()
+        .partition(|d| verification.tolerates(d));
+    if !differences.is_empty() {
+        return Err(Error::SchemaMismatch {
+            differences,
+            models: schema.tables().len(),
+        });
+    }
+    for difference in &tolerated {
+        tracing::warn!(
+            difference = %difference.describe(&Against::Models),
+            "tolerated: an index the models do not declare"
+        );
+    }
+    Ok(tolerated)
+}
+
+/// The message of [`Error::SchemaMismatch`]: every difference, then what to
+/// do about the kinds found.
+pub(crate) fn mismatch_message(differences: &[Difference], models: usize) -> String {
+    let mut out = String::from("the database schema does not match the models:");
+    for d in differences {
+        out.push_str("\n  - ");
+        out.push_str(&d.describe(&Against::Models));
+    }
+    let extra_only = differences
+        .iter()
+        .all(|d| matches!(d, Difference::ExtraTable { .. }));
+    if models == 0 {
+        out.push_str("\nNo models are registered in this program: is the crate that defines them linked? A crate of which the program uses nothing is left out by the linker, models and all; name one model (`let _ = my_models::Job::table;`), or list them with `stillroom::registered_models()`");
+    } else if extra_only {
+        out.push_str("\nIf those tables' models are in another crate, is it linked? (see `stillroom::registered_models`); if they are gone from the application, generate a migration that drops them");
     } else {
-        Err(Error::SchemaMismatch { differences })
+        out.push_str("\nIf a model changed, generate a migration and ship it with the change (`db revision --autogenerate`); if the database was changed by hand, undo that change");
     }
+    out
 }
 
-/// An operation the database would need, as what is different now.
-fn describe(op: &Op) -> Vec<String> {
-    match op {
-        Op::CreateTable(t) => vec![format!(
-            "table `{}`: a model declares it; the database does not have it",
-            t.name
-        )],
-        Op::DropTable(t) => vec![format!(
-            "table `{}`: the database has it; no model declares it (if its model is in another crate, is that crate linked? see `stillroom::registered_models`)",
-            t.name
-        )],
-        Op::RenameTable { from, to } => {
-            vec![format!(
-                "table `{to}`: the model says it was renamed from `{from}`; the database still calls it `{from}`"
-            )]
-        }
-        Op::AddColumn { table, column, .. } => {
-            vec![format!(
-                "column `{table}.{}`: the model has it; the database does not",
-                column.name
-            )]
-        }
-        Op::DropColumn { table, column } => {
-            vec![format!(
-                "column `{table}.{}`: the database has it; the model does not",
-                column.name
-            )]
-        }
-        Op::RenameColumn { table, from, to } => vec![format!(
-            "column `{table}.{to}`: the model says it was renamed from `{from}`; the database still calls it `{from}`"
-        )],
-        Op::CreateIndex { table, index } => {
-            vec![format!(
-                "index `{}` on `{table}`: the model declares it; the database does not have it",
-                index.name
-            )]
-        }
-        Op::DropIndex { table, index } => {
-            vec![format!(
-                "index `{}` on `{table}`: the database has it; the model does not declare it",
-                index.name
-            )]
-        }
-        Op::RebuildTable(r) => r
-            .reasons
-            .iter()
-            .map(|reason| format!("table `{}` (database -> model): {reason}", r.to.name))
-            .collect(),
-    }
-}
-
-/// A fingerprint of `schema` (and of this version of stillroom's rules), so
-/// a cached verification is only trusted for the same models. It hashes the
-/// schema values rather than their DDL: this runs at every startup, and
-/// rendering hundreds of tables would cost more than reading the ledger.
-pub(crate) fn fingerprint(schema: &Schema) -> String {
+/// A fingerprint of `schema` and `verification` (and of this version of
+/// stillroom's rules), so a cached verification is only trusted for the same
+/// models and policy. It hashes the schema values rather than their DDL:
+/// this runs at every startup, and rendering hundreds of tables would cost
+/// more than reading the ledger.
+pub(crate) fn fingerprint(schema: &Schema, verification: Verification) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
     schema.hash(&mut hasher);
+    verification.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }

@@ -35,9 +35,16 @@ fn run() -> stillroom::Result<()> {
     let path = database();
     let conn = stillroom::open(&path)?;
     let report = stillroom::migrate(&conn)?;
-    match (report.adopted.as_deref(), report.ran.is_empty()) {
-        (Some(at), _) => println!(
-            "adopted the existing database at {at}; applied {:?}",
+    match (&report.adopted, report.ran.is_empty()) {
+        (Some(adoption), _) => println!(
+            "adopted the existing database at {} ({} conversion{}); applied {:?}",
+            adoption.revision,
+            adoption.differences.len(),
+            if adoption.differences.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             report.ran
         ),
         (None, false) => println!("migrated {path}: applied {}", report.ran.join(", ")),

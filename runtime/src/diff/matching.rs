@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use crate::schema::{Column, Schema, Table};
 use crate::sql_text::{self, Token};
 
-pub(super) struct TablePairs<'a> {
-    pub(super) matched: Vec<(&'a Table, &'a Table)>,
-    pub(super) created: Vec<&'a Table>,
-    pub(super) dropped: Vec<&'a Table>,
+pub(crate) struct TablePairs<'a> {
+    pub(crate) matched: Vec<(&'a Table, &'a Table)>,
+    pub(crate) created: Vec<&'a Table>,
+    pub(crate) dropped: Vec<&'a Table>,
 }
 
-pub(super) fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
+pub(crate) fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
     schema
         .tables()
         .iter()
@@ -21,7 +21,7 @@ pub(super) fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
 
 /// Pairs each table of `to` with its table in `from`: same name, or the
 /// name in `renamed_from` when no table of `to` still has that name.
-pub(super) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
+pub(crate) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
     let mut matched = Vec::new();
     let mut created = Vec::new();
     for new in to.tables() {
@@ -49,19 +49,56 @@ pub(super) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'
     }
 }
 
-/// The columns of one matched table pair.
-pub(super) struct ColumnMatch<'a> {
-    pub(super) old: &'a Table,
-    pub(super) new: &'a Table,
-    /// `(old, new)` for columns present in both.
-    pub(super) pairs: Vec<(&'a Column, &'a Column)>,
-    pub(super) added: Vec<&'a Column>,
-    pub(super) dropped: Vec<&'a Column>,
-    /// `(old name, new name)` for renamed columns.
-    pub(super) renames: Vec<(String, String)>,
+/// Two schemas paired: tables, the columns of each matched pair, and each
+/// old table as SQLite sees it after the renames run (`renamed[i]` for
+/// `columns[i]`).
+pub(crate) struct Matched<'a> {
+    pub(crate) tables: TablePairs<'a>,
+    pub(crate) columns: Vec<ColumnMatch<'a>>,
+    pub(crate) renamed: Vec<Table>,
 }
 
-pub(super) fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'a> {
+pub(crate) fn match_schemas<'a>(from: &'a Schema, to: &'a Schema) -> Matched<'a> {
+    let tables = match_tables(from, to);
+    let table_renames: BTreeMap<String, String> = tables
+        .matched
+        .iter()
+        .filter(|(o, n)| !o.name.eq_ignore_ascii_case(&n.name))
+        .map(|(o, n)| (o.name.to_lowercase(), n.name.clone()))
+        .collect();
+    let columns: Vec<ColumnMatch<'a>> = tables
+        .matched
+        .iter()
+        .map(|(o, n)| match_columns(o, n))
+        .collect();
+    let column_renames: BTreeMap<String, Vec<(String, String)>> = columns
+        .iter()
+        .map(|m| (m.new.name.to_lowercase(), m.renames.clone()))
+        .collect();
+    let renamed = columns
+        .iter()
+        .map(|m| renamed_table(m, &table_renames, &column_renames))
+        .collect();
+    Matched {
+        tables,
+        columns,
+        renamed,
+    }
+}
+
+/// The columns of one matched table pair.
+pub(crate) struct ColumnMatch<'a> {
+    pub(crate) old: &'a Table,
+    pub(crate) new: &'a Table,
+    /// `(old, new)` for columns present in both.
+    pub(crate) pairs: Vec<(&'a Column, &'a Column)>,
+    pub(crate) added: Vec<&'a Column>,
+    pub(crate) dropped: Vec<&'a Column>,
+    /// `(old name, new name)` for renamed columns.
+    pub(crate) renames: Vec<(String, String)>,
+}
+
+pub(crate) fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'a> {
     let mut m = ColumnMatch {
         old,
         new,
@@ -103,7 +140,7 @@ pub(super) fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'
 /// The old table as SQLite sees it after the renames run: table and column
 /// renames applied to its own definition and to its foreign keys' targets
 /// (SQLite rewrites all of these itself when it renames).
-pub(super) fn renamed_table(
+pub(crate) fn renamed_table(
     m: &ColumnMatch<'_>,
     table_renames: &BTreeMap<String, String>,
     column_renames: &BTreeMap<String, Vec<(String, String)>>,
@@ -148,7 +185,7 @@ pub(super) fn renamed_table(
 }
 
 /// `expr` with every reference to a renamed column respelled.
-pub(super) fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String {
+pub(crate) fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String {
     if renames.is_empty() {
         return expr.to_owned();
     }
@@ -169,7 +206,7 @@ pub(super) fn rename_in_expr(expr: &str, renames: &[(String, String)]) -> String
     sql_text::canonical(&respelled.join(" "))
 }
 
-pub(super) fn renamed_name(name: &str, renames: &[(String, String)]) -> String {
+pub(crate) fn renamed_name(name: &str, renames: &[(String, String)]) -> String {
     renames
         .iter()
         .find(|(o, _)| o.eq_ignore_ascii_case(name))

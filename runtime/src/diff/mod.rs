@@ -6,16 +6,18 @@
 //! spelling, foreign keys and indexes as sets, and column order ignored (SQLite
 //! can only append columns; a rebuild just to reorder them would be noise).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 mod matching;
 mod rules;
 
-use self::matching::{ColumnMatch, match_columns, match_tables, renamed_name, renamed_table};
-use self::rules::{
-    addable, canonical_checks, canonical_default, droppable, foreign_key_set, lossless,
+pub(crate) use self::matching::match_schemas;
+use self::matching::{ColumnMatch, renamed_name};
+pub(crate) use self::rules::{
+    Affinity, affinity, canonical_checks, canonical_default, canonical_foreign_key,
+    foreign_key_set, is_rowid_alias, same_type,
 };
+use self::rules::{addable, droppable, lossless};
 use crate::ops::{Op, Rebuild};
 use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
 
@@ -25,6 +27,14 @@ pub struct DiffOptions {
     /// Allow operations that lose data (drops, narrowing type changes, NOT
     /// NULL on existing columns). They are listed in [`Diff::data_loss`].
     pub allow_data_loss: bool,
+}
+
+impl DiffOptions {
+    /// Data loss allowed: every difference becomes an operation (what a
+    /// comparison that only describes, or a down part, wants).
+    pub const ALLOW_LOSS: Self = Self {
+        allow_data_loss: true,
+    };
 }
 
 /// The operations from one schema to another.
@@ -95,23 +105,8 @@ pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Re
         data_loss: Vec::new(),
         refusals: Vec::new(),
     };
-    let pairs = match_tables(from, to);
-    let table_renames: BTreeMap<String, String> = pairs
-        .matched
-        .iter()
-        .filter(|(o, n)| !o.name.eq_ignore_ascii_case(&n.name))
-        .map(|(o, n)| (o.name.to_lowercase(), n.name.clone()))
-        .collect();
-    let columns: Vec<ColumnMatch<'_>> = pairs
-        .matched
-        .iter()
-        .map(|(o, n)| match_columns(o, n))
-        .collect();
-    let column_renames: BTreeMap<String, Vec<(String, String)>> = columns
-        .iter()
-        .map(|m| (m.new.name.to_lowercase(), m.renames.clone()))
-        .collect();
-
+    let matched = match_schemas(from, to);
+    let pairs = &matched.tables;
     let mut out = Ordered::default();
     for (old, new) in &pairs.matched {
         if !old.name.eq_ignore_ascii_case(&new.name) {
@@ -121,9 +116,8 @@ pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Re
             });
         }
     }
-    for m in &columns {
-        let old = renamed_table(m, &table_renames, &column_renames);
-        table_ops(&mut cx, m, &old, &mut out);
+    for (m, old) in matched.columns.iter().zip(&matched.renamed) {
+        table_ops(&mut cx, m, old, &mut out);
     }
     let created_any = !pairs.created.is_empty();
     for table in &pairs.dropped {
@@ -215,7 +209,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         // Compare with the column as the rename left it (its own CHECK names
         // it by its new name by then).
         let o = old.column_ci(&n.name).unwrap_or(o);
-        column_change(cx, name, o, n, &mut reasons);
+        column_change(cx, (old, new), o, n, &mut reasons);
     }
     for d in &m.dropped {
         let ambiguous = m.added.iter().any(|a| a.sql_type == d.sql_type);
@@ -311,9 +305,16 @@ fn ambiguous_renames(cx: &mut Cx, m: &ColumnMatch<'_>) {
 }
 
 /// A change to one column in place: type, nullability, default, checks.
-fn column_change(cx: &mut Cx, table: &str, o: &Column, n: &Column, reasons: &mut Vec<String>) {
-    let col = &n.name;
-    if o.sql_type != n.sql_type {
+/// `tables` are the old table (after renames) and the new one.
+fn column_change(
+    cx: &mut Cx,
+    tables: (&Table, &Table),
+    o: &Column,
+    n: &Column,
+    reasons: &mut Vec<String>,
+) {
+    let (table, col) = (&tables.1.name, &n.name);
+    if !same_type(o, tables.0, n, tables.1) {
         reasons.push(format!("`{col}` type {} -> {}", o.sql_type, n.sql_type));
         if !lossless(&o.sql_type, &n.sql_type) {
             cx.loss(

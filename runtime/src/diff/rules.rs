@@ -3,24 +3,74 @@
 use crate::schema::{Column, ForeignKey, SqlType, Table};
 use crate::sql_text;
 
-/// Whether every value of type `from` survives as type `to`.
+/// A column's type affinity: how SQLite converts the values stored in it
+/// (<https://sqlite.org/datatype3.html#determination_of_column_affinity>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+pub(crate) fn affinity(sql_type: &SqlType) -> Affinity {
+    let name = sql_type.as_sql();
+    if name.contains("INT") {
+        Affinity::Integer
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|w| name.contains(w)) {
+        Affinity::Text
+    } else if name.contains("BLOB") || name.is_empty() || name == "ANY" {
+        Affinity::Blob
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|w| name.contains(w)) {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+/// Whether `column` is `table`'s rowid: its one key column, declared
+/// `INTEGER` (`INT PRIMARY KEY` is not).
+pub(crate) fn is_rowid_alias(column: &Column, table: &Table) -> bool {
+    column.sql_type == SqlType::Integer
+        && matches!(table.primary_key.columns.as_slice(), [k] if k.eq_ignore_ascii_case(&column.name))
+}
+
+/// Whether column `a` of table `at` and column `b` of table `bt` are
+/// declared types that store and accept the same values: the same type, or
+/// on two tables that are not STRICT, two spellings of one affinity
+/// (`VARCHAR(40)` and `TEXT`); on STRICT tables `INT` is `INTEGER`. Never a
+/// rowid and a column that is not one.
+pub(crate) fn same_type(a: &Column, at: &Table, b: &Column, bt: &Table) -> bool {
+    if a.sql_type == b.sql_type {
+        return true;
+    }
+    if is_rowid_alias(a, at) != is_rowid_alias(b, bt) {
+        return false;
+    }
+    let integer = |t: &SqlType| matches!(t, SqlType::Integer) || t.as_sql() == "INT";
+    affinity(&a.sql_type) == affinity(&b.sql_type)
+        && ((!at.strict && !bt.strict) || (integer(&a.sql_type) && integer(&b.sql_type)))
+}
+
+/// Whether every value of type `from` survives as type `to`: the same
+/// affinity (SQLite converts no stored value), `ANY`, or numbers to text.
 pub(super) fn lossless(from: &SqlType, to: &SqlType) -> bool {
-    from == to
-        || *to == SqlType::Any
+    *to == SqlType::Any
+        || affinity(from) == affinity(to)
         || matches!(
             (from, to),
             (SqlType::Integer | SqlType::Real, SqlType::Text)
         )
-        || matches!((from, to), (SqlType::Declared(d), SqlType::Integer) | (SqlType::Integer, SqlType::Declared(d)) if d == "INT")
 }
 
-pub(super) fn canonical_default(c: &Column) -> Option<String> {
+pub(crate) fn canonical_default(c: &Column) -> Option<String> {
     let default = c.default.as_deref()?;
     let canonical = sql_text::canonical(sql_text::strip_outer_parens(default));
     (canonical != "NULL").then_some(canonical)
 }
 
-pub(super) fn canonical_checks(checks: &[String]) -> Vec<String> {
+pub(crate) fn canonical_checks(checks: &[String]) -> Vec<String> {
     let mut out: Vec<String> = checks.iter().map(|c| sql_text::canonical(c)).collect();
     out.sort();
     out
@@ -88,22 +138,20 @@ pub(super) fn droppable(table: &Table, column: &str) -> bool {
             .any(|c| c.checks.iter().any(in_expr))
 }
 
-pub(super) fn foreign_key_set(t: &Table) -> Vec<ForeignKey> {
-    let mut fks: Vec<ForeignKey> = t
-        .foreign_keys
-        .iter()
-        .map(|fk| ForeignKey {
-            columns: fk.columns.iter().map(|c| c.to_lowercase()).collect(),
-            references_table: fk.references_table.to_lowercase(),
-            references_columns: fk
-                .references_columns
-                .iter()
-                .map(|c| c.to_lowercase())
-                .collect(),
-            on_delete: fk.on_delete,
-            on_update: fk.on_update,
-        })
-        .collect();
+/// A foreign key with its names lower-cased, as SQLite compares them.
+pub(crate) fn canonical_foreign_key(fk: &ForeignKey) -> ForeignKey {
+    let lower = |v: &[String]| v.iter().map(|c| c.to_lowercase()).collect();
+    ForeignKey {
+        columns: lower(&fk.columns),
+        references_table: fk.references_table.to_lowercase(),
+        references_columns: lower(&fk.references_columns),
+        on_delete: fk.on_delete,
+        on_update: fk.on_update,
+    }
+}
+
+pub(crate) fn foreign_key_set(t: &Table) -> Vec<ForeignKey> {
+    let mut fks: Vec<ForeignKey> = t.foreign_keys.iter().map(canonical_foreign_key).collect();
     fks.sort();
     fks
 }

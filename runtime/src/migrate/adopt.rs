@@ -1,65 +1,216 @@
-//! Adopting a database made before stillroom: finding the revision whose
-//! schema it has.
+//! Adopting a database made before stillroom (tables, no ledger): finding
+//! the revision whose schema it has, and converting it to that revision's
+//! exact schema when it differs only in how it is declared.
+//!
+//! Three outcomes, never losing a value:
+//! - the database has a revision's schema exactly: it is recorded there;
+//! - it has a revision's tables and columns, declared differently (not
+//!   STRICT, other type spellings, no CHECKs, other indexes, UNIQUE
+//!   constraints): it is recorded there and its tables are rebuilt to that
+//!   schema, after checking every stored value fits the new definitions;
+//! - no revision has its tables and columns: refused, listing every
+//!   difference to the closest revision.
 
 use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 
 use super::Migrator;
+use super::fit::{Misfit, misfits};
+use crate::compare::{Difference, compare};
 use crate::diff::{DiffOptions, diff};
-use crate::introspect::introspect;
-use crate::replay::{Direction, apply_steps};
+use crate::introspect::{LiveSchema, introspect};
+use crate::ops::Op;
+use crate::render::render;
+use crate::replay::{Direction, apply_steps, replay};
 use crate::store::History;
 use crate::{Error, Result};
 
+/// How a database made before stillroom is adopted: the revision whose
+/// schema it has, and what converting it to that schema's exact declaration
+/// changes. [`Migrator::adoption_plan`] computes one without changing
+/// anything; `migrate` and [`Migrator::adopt`] carry it out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Adoption {
+    /// The revision the database is at.
+    pub revision: String,
+    /// How the database's declaration differs from that revision's: each is
+    /// removed by the conversion (empty: it is that schema exactly).
+    pub differences: Vec<Difference>,
+    /// The conversion's statements (empty when there is nothing to
+    /// convert): table rebuilds and index changes.
+    pub sql: String,
+    /// Whether the conversion runs with foreign key enforcement off (a table
+    /// rebuild must not cascade), checking every foreign key before commit.
+    pub foreign_keys_off: bool,
+    /// Parts of the database stillroom does not compare (COLLATE, WITHOUT
+    /// ROWID, expression indexes, ...): adopted as they are.
+    pub not_compared: Vec<String>,
+    /// The number of revisions up to and including `revision`.
+    pub(crate) position: usize,
+}
+
+impl Adoption {
+    /// Whether the database must be converted (it is not the revision's
+    /// schema exactly).
+    pub fn converts(&self) -> bool {
+        !self.sql.is_empty()
+    }
+}
+
+/// The best match for a database among a history's revisions.
+enum Found {
+    /// The first revision whose schema the database has exactly.
+    Exact(usize),
+    /// The revision with the fewest differences, none of tables or columns.
+    Convertible(usize),
+    /// None: the revision whose tables and columns are closest.
+    Closest(usize),
+}
+
 impl Migrator<'_> {
-    /// Finds the first revision whose schema is the live database's, by
-    /// replaying the history in memory.
-    pub(super) fn adopt(&self, conn: &Connection) -> Result<usize> {
+    /// How the database behind `conn` (tables, no ledger) would be adopted,
+    /// without changing anything: the revision it is at, what the
+    /// conversion changes, and its SQL for review (CLI: `db adopt --sql`).
+    ///
+    /// Fails when no revision matches ([`Error::AdoptionFailed`]) or when
+    /// converting would change or reject stored values
+    /// ([`Error::AdoptionBlocked`]).
+    pub fn adoption_plan(&self, conn: &Connection) -> Result<Adoption> {
+        if crate::ledger::exists(conn)? {
+            return Err(Error::AlreadyAdopted);
+        }
+        if !has_user_tables(conn)? || self.history.migrations.is_empty() {
+            return Err(Error::NothingToAdopt);
+        }
+        self.plan(conn)
+    }
+
+    /// The script that adopts the database behind `conn` by hand (the
+    /// conversion and the ledger's rows), for review: what
+    /// [`Migrator::adopt`] would do. Reads the database only.
+    pub fn adoption_sql(&self, conn: &Connection) -> Result<String> {
+        let adoption = self.adoption_plan(conn)?;
+        Ok(super::offline::adoption_sql(
+            &adoption,
+            &self.history.migrations,
+        ))
+    }
+
+    /// Finds the revision and builds the conversion.
+    pub(super) fn plan(&self, conn: &Connection) -> Result<Adoption> {
         let live = introspect(conn)?;
+        let at = match self.find(conn, &live)? {
+            Found::Exact(k) | Found::Convertible(k) => k,
+            Found::Closest(k) => {
+                let schema = self.schema_at(k)?;
+                return Err(Error::AdoptionFailed {
+                    closest: self.history.migrations[k - 1].revision.clone(),
+                    differences: compare(&live.schema, &schema.schema),
+                });
+            }
+        };
+        let revision = self.history.migrations[at - 1].revision.clone();
+        let target = self.schema_at(at)?;
+        let differences = compare(&live.schema, &target.schema);
+        let ops = diff(&live.schema, &target.schema, DiffOptions::ALLOW_LOSS)?.ops;
+        let blockers = unsupported_in(&live, &ops);
+        let misfits = misfits(conn, &ops)?;
+        if !blockers.is_empty() || !misfits.is_empty() {
+            return Err(Error::AdoptionBlocked {
+                revision,
+                misfits,
+                unsupported: blockers,
+            });
+        }
+        let rendered = render(&ops, &live);
+        Ok(Adoption {
+            revision,
+            differences,
+            sql: rendered.sql,
+            foreign_keys_off: rendered.foreign_keys_off,
+            not_compared: live.unsupported,
+            position: at,
+        })
+    }
+
+    /// Replays the history one revision at a time and compares each
+    /// revision's tables and columns with the database's (a cheap query),
+    /// comparing the whole schema only where those match.
+    fn find(&self, conn: &Connection, live: &LiveSchema) -> Result<Found> {
         let live_names = column_names(conn)?;
         let memory = Connection::open_in_memory()?;
         memory.execute_batch("PRAGMA foreign_keys = ON")?;
-        let mut closest: Option<(usize, usize)> = None; // (distance, revisions)
+        let mut convertible: Option<(usize, usize)> = None; // (differences, k)
+        let mut closest: Option<(usize, usize)> = None; // (distance, k)
         for k in 1..=self.history.migrations.len() {
             apply_steps(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
             let names = column_names(&memory)?;
             let distance = names.symmetric_difference(&live_names).count();
-            if distance == 0 {
-                let replayed = introspect(&memory)?;
-                if diff(
-                    &live.schema,
-                    &replayed.schema,
-                    DiffOptions {
-                        allow_data_loss: true,
-                    },
-                )?
-                .is_empty()
-                {
-                    return Ok(k);
-                }
-            }
             if closest.is_none_or(|(d, _)| distance < d) {
                 closest = Some((distance, k));
             }
+            if distance > 0 {
+                continue;
+            }
+            let n = compare(&live.schema, &introspect(&memory)?.schema).len();
+            if n == 0 {
+                return Ok(Found::Exact(k));
+            }
+            if convertible.is_none_or(|(best, _)| n < best) {
+                convertible = Some((n, k));
+            }
         }
-        let k = closest.map_or(1, |(_, k)| k);
-        let replay = History {
-            migrations: self.history.migrations[..k].to_vec(),
-        };
-        let replayed = crate::replay::replay(&replay)?;
-        let d = diff(
-            &replayed.schema.schema,
-            &live.schema,
-            DiffOptions {
-                allow_data_loss: true,
-            },
-        )?;
-        Err(Error::AdoptionFailed {
-            closest: self.history.migrations[k - 1].revision.clone(),
-            differences: d.ops.iter().map(ToString::to_string).collect(),
+        Ok(match (convertible, closest) {
+            (Some((_, k)), _) => Found::Convertible(k),
+            (None, Some((_, k))) => Found::Closest(k),
+            (None, None) => Found::Closest(1),
         })
     }
+
+    /// The schema the first `k` revisions produce.
+    fn schema_at(&self, k: usize) -> Result<LiveSchema> {
+        let history = History {
+            migrations: self.history.migrations[..k].to_vec(),
+        };
+        Ok(replay(&history)?.schema)
+    }
+}
+
+/// Runs the conversion's statements (inside the caller's transaction).
+pub(super) fn convert(conn: &Connection, adoption: &Adoption) -> Result<()> {
+    for statement in crate::sql_text::split_statements(&adoption.sql) {
+        conn.execute_batch(statement.sql)
+            .map_err(|source| Error::Conversion {
+                revision: adoption.revision.clone(),
+                sql: statement.sql.to_owned(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// What the database has that a rebuild of a converted table would lose
+/// (WITHOUT ROWID, COLLATE, generated columns, expression indexes): a
+/// conversion must not drop it silently.
+fn unsupported_in(live: &LiveSchema, ops: &[Op]) -> Vec<String> {
+    let rebuilt: Vec<String> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::RebuildTable(r) => Some(r.from.name.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    live.unsupported
+        .iter()
+        .filter(|u| {
+            let u = u.to_lowercase();
+            rebuilt
+                .iter()
+                .any(|t| u.contains(&format!("`{t}`")) || u.contains(&format!("`{t}.")))
+        })
+        .cloned()
+        .collect()
 }
 
 pub(super) fn has_user_tables(conn: &Connection) -> Result<bool> {
@@ -81,4 +232,50 @@ fn column_names(conn: &Connection) -> Result<BTreeSet<String>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<BTreeSet<String>>>()?;
     Ok(names)
+}
+
+/// The message of [`Error::AdoptionFailed`].
+pub(crate) fn failed_message(closest: &str, differences: &[Difference]) -> String {
+    let against = crate::Against::Revision(closest.to_owned());
+    let mut out = format!(
+        "this database has tables but no stillroom ledger, and no revision has its tables and columns, so it was not adopted (nothing was changed). The closest is revision `{closest}`:"
+    );
+    for d in differences {
+        out.push_str("\n  - ");
+        out.push_str(&d.describe(&against));
+    }
+    let remedies: Vec<String> = differences
+        .iter()
+        .filter(|d| d.is_structural())
+        .filter_map(crate::compare::remedy)
+        .collect();
+    out.push_str("\nEither the models are right and the database must change: bring it to that revision's tables and columns, for example with");
+    for r in &remedies {
+        out.push_str("\n      ");
+        out.push_str(r);
+    }
+    out.push_str("\n  (a DROP loses that data: keep a copy), then start again; stillroom converts the rest. Or the database is right and the models must change: `db inspect` writes models from this database; generate a revision from them and start again");
+    out
+}
+
+/// The message of [`Error::AdoptionBlocked`].
+pub(crate) fn blocked_message(
+    revision: &str,
+    misfits: &[Misfit],
+    unsupported: &[String],
+) -> String {
+    let mut out = format!(
+        "this database has the tables and columns of revision `{revision}`, but converting it to that revision's exact schema would change or reject stored values, so it was not adopted (nothing was changed):"
+    );
+    for m in misfits {
+        out.push_str("\n  - ");
+        out.push_str(&m.to_string());
+    }
+    for u in unsupported {
+        out.push_str(&format!(
+            "\n  - the conversion rebuilds a table with {u}, which stillroom cannot recreate"
+        ));
+    }
+    out.push_str("\nCorrect or remove those rows (or change the model so they fit) and start again; `db adopt --sql` shows the conversion");
+    out
 }

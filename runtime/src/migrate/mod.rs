@@ -7,6 +7,7 @@
 //! nothing to do. All the steps of one call run in one transaction.
 
 mod adopt;
+mod fit;
 mod offline;
 
 use std::collections::BTreeSet;
@@ -15,7 +16,10 @@ use std::time::Instant;
 
 use rusqlite::Connection;
 
-use self::adopt::has_user_tables;
+pub use self::adopt::Adoption;
+pub(crate) use self::adopt::{blocked_message, failed_message};
+use self::adopt::{convert, has_user_tables};
+pub use self::fit::Misfit;
 use crate::ledger::{self, Applied};
 use crate::migrations::Migrations;
 use crate::replay::{
@@ -23,7 +27,7 @@ use crate::replay::{
 };
 use crate::schema::Schema;
 use crate::store::{History, Migration};
-use crate::verify::{differences, fingerprint, verify_now};
+use crate::verify::{Verification, differences, fingerprint, verify_now};
 use crate::{Error, Result, registry};
 
 /// Applies the pending migrations of the application's embedded set (see
@@ -35,9 +39,12 @@ use crate::{Error, Result, registry};
 /// the full comparison with the models is skipped while nothing has changed
 /// the schema since the last successful one (`PRAGMA schema_version`).
 ///
-/// A database made before stillroom (tables, no ledger) is adopted: if its
-/// schema is the schema of some revision, that revision is recorded and the
-/// rest applied; otherwise the error shows the differences.
+/// A database made before stillroom (tables, no ledger) is adopted: if it
+/// has some revision's tables and columns, that revision is recorded (its
+/// tables first rebuilt to that revision's exact declaration, after checking
+/// every stored value fits) and the rest applied; otherwise the error lists
+/// every difference to the closest revision and nothing is changed. See
+/// [`Migrator::adoption_plan`].
 pub fn migrate(conn: &Connection) -> Result<Report> {
     Migrator::new(Migrations::default_set()?.history()?).migrate(conn)
 }
@@ -72,13 +79,25 @@ impl FromStr for Target {
     }
 }
 
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Head => f.write_str("`head`"),
+            Self::Base => f.write_str("`base`"),
+            Self::Revision(r) => write!(f, "revision `{r}`"),
+            Self::Relative(k) => write!(f, "`{k:+}`"),
+        }
+    }
+}
+
 /// What a migration call did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// The revisions whose `up` (or, downgrading, `down`) part ran, in order.
     pub ran: Vec<String>,
-    /// The revision a pre-stillroom database was found at, if it was adopted.
-    pub adopted: Option<String>,
+    /// How a database made before stillroom was adopted, if it was: the
+    /// revision it was found at and what converting it changed.
+    pub adopted: Option<Adoption>,
     /// The database's revision afterwards (`None`: base).
     pub current: Option<String>,
     /// Whether the live schema was compared with the models (rather than
@@ -102,8 +121,9 @@ pub struct Status {
     /// `migrate` would give).
     pub problem: Option<String>,
     /// How the live schema differs from the models (empty: it matches), when
-    /// the database is at head; `None` otherwise.
-    pub differences: Option<Vec<String>>,
+    /// the database is at head; `None` otherwise. Differences the
+    /// migrator's [`Verification`] tolerates are listed too.
+    pub differences: Option<Vec<crate::Difference>>,
 }
 
 /// Migrations applied to a database, with options: an explicit set of
@@ -127,7 +147,8 @@ pub struct Status {
 pub struct Migrator<'a> {
     history: &'a History,
     schema: Option<&'a Schema>,
-    verify: bool,
+    verification: Verification,
+    adopt_on_start: bool,
     progress: Option<&'a Progress<'a>>,
 }
 
@@ -136,7 +157,8 @@ impl std::fmt::Debug for Migrator<'_> {
         f.debug_struct("Migrator")
             .field("revisions", &self.history.migrations.len())
             .field("schema", &self.schema.map(|s| s.tables().len()))
-            .field("verify", &self.verify)
+            .field("verification", &self.verification)
+            .field("adopt_on_start", &self.adopt_on_start)
             .finish_non_exhaustive()
     }
 }
@@ -158,7 +180,8 @@ impl<'a> Migrator<'a> {
         Self {
             history,
             schema: None,
-            verify: true,
+            verification: Verification::default(),
+            adopt_on_start: true,
             progress: None,
         }
     }
@@ -170,11 +193,23 @@ impl<'a> Migrator<'a> {
         self
     }
 
-    /// Whether to compare the live schema with the models after upgrading to
-    /// head (on by default).
+    /// What the comparison of the live schema with the models accepts
+    /// after upgrading to head (by default every difference fails except
+    /// indexes the models do not declare; see [`Verification`]).
     #[must_use]
-    pub fn verify(mut self, verify: bool) -> Self {
-        self.verify = verify;
+    pub fn verification(mut self, verification: Verification) -> Self {
+        self.verification = verification;
+        self
+    }
+
+    /// Whether `migrate` and `upgrade` adopt a database made before
+    /// stillroom (on by default). Off, they refuse such a database with
+    /// [`Error::NotAdopted`], for applications that adopt only on an explicit
+    /// command ([`Migrator::adopt`], CLI `db adopt`), after review
+    /// ([`Migrator::adoption_plan`], `db adopt --sql`).
+    #[must_use]
+    pub fn adopt_on_start(mut self, adopt: bool) -> Self {
+        self.adopt_on_start = adopt;
         self
     }
 
@@ -199,7 +234,9 @@ impl<'a> Migrator<'a> {
 
     /// Applies the migrations up to `target`, in one transaction.
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
-        self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off))
+        let report = self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off))?;
+        crate::connection::accepted(conn);
+        Ok(report)
     }
 
     /// Runs the `down` parts from the current revision back to `target`
@@ -289,9 +326,25 @@ impl<'a> Migrator<'a> {
     }
 
     /// Compares the live schema with the models now, ignoring any cached
-    /// result; fails listing every difference.
-    pub fn check_schema(&self, conn: &Connection) -> Result<()> {
-        verify_now(conn, self.models()?)
+    /// result; fails listing every difference the migrator's
+    /// [`Verification`] does not tolerate (with [`Verification::Off`], the
+    /// default policy applies), and returns the tolerated ones. A database
+    /// that is simply behind (revisions pending) fails with
+    /// [`Error::Behind`] rather than listing what the pending revisions
+    /// would change.
+    pub fn check_schema(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
+        let applied = ledger::read(conn)?;
+        if self.check_ledger(&applied).is_ok() && applied.len() < self.history.migrations.len() {
+            return Err(Error::Behind {
+                current: applied.last().map(|a| a.revision.clone()),
+                pending: self.revisions(applied.len()..self.history.migrations.len()),
+            });
+        }
+        let verification = match self.verification {
+            Verification::Off => Verification::default(),
+            other => other,
+        };
+        verify_now(conn, self.models()?, verification)
     }
 
     fn models(&self) -> Result<&'a Schema> {
@@ -356,16 +409,16 @@ impl<'a> Migrator<'a> {
         self.check_ledger(&applied)?;
         let mut report = Report::default();
         let mut wrote = false;
+        let mut checks_foreign_keys = fk_off;
         if applied.is_empty() && has_user_tables(conn)? && !self.history.migrations.is_empty() {
-            let at = self.adopt(conn)?;
-            ledger::create(conn)?;
-            for (i, m) in self.history.migrations[..at].iter().enumerate() {
-                ledger::record(conn, i, m, 0, "adopted")?;
+            if !self.adopt_on_start {
+                return Err(Error::NotAdopted);
             }
-            report.adopted = at
-                .checked_sub(1)
-                .map(|i| self.history.migrations[i].revision.clone());
-            tracing::info!(revision = ?report.adopted, "adopted a database made before stillroom");
+            let Some(adoption) = self.adopt_pass(conn, fk_off)? else {
+                return Ok(Pass::NeedForeignKeysOff);
+            };
+            checks_foreign_keys |= adoption.foreign_keys_off;
+            report.adopted = Some(adoption);
             applied = ledger::read(conn)?;
             wrote = true;
         }
@@ -374,14 +427,18 @@ impl<'a> Migrator<'a> {
         if end < current {
             return Err(Error::BadTarget {
                 message: format!(
-                    "{target:?} is behind the database's revision; use downgrade to go back"
+                    "{target} is behind the database's revision; use downgrade to go back"
                 ),
             });
         }
         let pending = &self.history.migrations[current..end];
-        if !fk_off && pending.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
+        let needs_fk_off = pending.iter().any(|m| m.foreign_keys_off);
+        if !fk_off && needs_fk_off && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
         }
+        // Off before we came (the caller's connection) counts too: a rebuild
+        // ran without enforcement either way.
+        checks_foreign_keys |= needs_fk_off;
         if !pending.is_empty() {
             ledger::create(conn)?;
             wrote = true;
@@ -396,14 +453,14 @@ impl<'a> Migrator<'a> {
             tracing::info!(revision = %m.revision, ms, "applied migration");
             report.ran.push(m.revision.clone());
         }
-        if fk_off {
+        if checks_foreign_keys {
             let violations = foreign_key_violations(conn)?;
             if !violations.is_empty() {
                 return Err(Error::ForeignKeyViolations { violations });
             }
         }
-        if self.verify && end == self.history.migrations.len() {
-            let (compared, cached) = self.verify_cached(conn, !pending.is_empty())?;
+        if self.verification != Verification::Off && end == self.history.migrations.len() {
+            let (compared, cached) = self.verify_cached(conn, wrote)?;
             report.compared = compared;
             wrote |= cached;
         }
@@ -419,6 +476,71 @@ impl<'a> Migrator<'a> {
         })
     }
 
+    /// Adopts a database made before stillroom inside the locked pass:
+    /// converts it and records the revisions up to the one it is at.
+    /// `None`: the conversion needs foreign keys off, which they are not.
+    fn adopt_pass(&self, conn: &Connection, fk_off: bool) -> Result<Option<Adoption>> {
+        let adoption = self.plan(conn)?;
+        if adoption.foreign_keys_off && !fk_off && foreign_keys_on(conn)? {
+            return Ok(None);
+        }
+        convert(conn, &adoption)?;
+        ledger::create(conn)?;
+        for (i, m) in self.history.migrations[..adoption.position]
+            .iter()
+            .enumerate()
+        {
+            ledger::record(conn, i, m, 0, "adopted")?;
+        }
+        for difference in &adoption.differences {
+            let against = crate::Against::Revision(adoption.revision.clone());
+            tracing::info!(difference = %difference.describe(&against), "converted");
+        }
+        tracing::info!(
+            revision = %adoption.revision,
+            converted = adoption.differences.len(),
+            "adopted a database made before stillroom"
+        );
+        Ok(Some(adoption))
+    }
+
+    /// Adopts the database behind `conn` (tables, no ledger) at the revision
+    /// whose schema it has, converting it to that revision's exact schema
+    /// when it differs only in declaration, and applies nothing else: the
+    /// explicit form of what `migrate` does on its own (see
+    /// [`Migrator::adopt_on_start`]). Review first with
+    /// [`Migrator::adoption_plan`].
+    pub fn adopt(&self, conn: &Connection) -> Result<Report> {
+        let report = self.locked(conn, |fk_off| {
+            if ledger::exists(conn)? {
+                return Err(Error::AlreadyAdopted);
+            }
+            if !has_user_tables(conn)? || self.history.migrations.is_empty() {
+                return Err(Error::NothingToAdopt);
+            }
+            let Some(adoption) = self.adopt_pass(conn, fk_off)? else {
+                return Ok(Pass::NeedForeignKeysOff);
+            };
+            if adoption.foreign_keys_off {
+                let violations = foreign_key_violations(conn)?;
+                if !violations.is_empty() {
+                    return Err(Error::ForeignKeyViolations { violations });
+                }
+            }
+            let report = Report {
+                current: Some(adoption.revision.clone()),
+                adopted: Some(adoption),
+                ..Report::default()
+            };
+            Ok(Pass::Done {
+                value: report,
+                wrote: true,
+            })
+        })?;
+        crate::connection::accepted(conn);
+        Ok(report)
+    }
+
     fn downgrade_pass(
         &self,
         conn: &Connection,
@@ -431,7 +553,7 @@ impl<'a> Migrator<'a> {
         let end = self.resolve(target, current)?;
         if end > current {
             return Err(Error::BadTarget {
-                message: format!("{target:?} is ahead of the database's revision; use upgrade"),
+                message: format!("{target} is ahead of the database's revision; use upgrade"),
             });
         }
         let steps = &self.history.migrations[end..current];
@@ -467,13 +589,13 @@ impl<'a> Migrator<'a> {
     /// models). Returns (compared, wrote the cache).
     fn verify_cached(&self, conn: &Connection, changed: bool) -> Result<(bool, bool)> {
         let models = self.models()?;
-        let print = fingerprint(models);
+        let print = fingerprint(models, self.verification);
         let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
         let seen = format!("{version} {print}");
         if !changed && ledger::state(conn, "verified")?.as_deref() == Some(seen.as_str()) {
             return Ok((false, false));
         }
-        verify_now(conn, models)?;
+        verify_now(conn, models, self.verification)?;
         ledger::create(conn)?;
         // Creating the ledger may have changed the schema: read it again.
         let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;

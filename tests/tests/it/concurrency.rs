@@ -310,7 +310,7 @@ fn a_process_killed_mid_migration_leaves_the_old_revision() -> TestResult {
         let conn = stillroom::open(&db)?;
         let target = stillroom::Target::Revision(history.migrations[9].revision.clone());
         Migrator::new(&history)
-            .verify(false)
+            .verification(stillroom::Verification::Off)
             .upgrade(&conn, &target)?;
         conn.execute(
             "INSERT INTO t01 (id, name, amount) VALUES (1, 'kept', 2.5)",
@@ -350,7 +350,9 @@ fn a_process_killed_mid_migration_leaves_the_old_revision() -> TestResult {
     // rows, same ledger.
     assert_eq!(schema_rows(&db)?, before);
     let conn = stillroom::open(&db)?;
-    let status = Migrator::new(&history).verify(false).status(&conn)?;
+    let status = Migrator::new(&history)
+        .verification(stillroom::Verification::Off)
+        .status(&conn)?;
     assert_eq!(
         status.current.as_deref(),
         Some(history.migrations[9].revision.as_str())
@@ -404,7 +406,7 @@ fn killed_child_entry() -> TestResult {
         }
     };
     Migrator::new(&history)
-        .verify(false)
+        .verification(stillroom::Verification::Off)
         .progress(&progress)
         .migrate(&conn)?;
     Ok(())

@@ -9,7 +9,7 @@
 //! Histories are generated from table values (`items`, then `tags`, then a
 //! `price` column) or written by hand, in temporary directories.
 
-use crate::common::TempDir;
+use crate::common::{TempDir, run_script};
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use stillroom::{
-    Action, Column, ForeignKey, GenerateOptions, Generated, History, Index, Migrator, Schema,
-    SqlType, Table, Target, quote_ident,
+    Action, Against, Column, Difference, ForeignKey, GenerateOptions, Generated, History, Index,
+    Migrator, Schema, SqlType, Table, Target, quote_ident,
 };
 
 type TestResult = Result<(), Box<dyn Error>>;
@@ -413,7 +413,7 @@ fn a_failing_migration_among_three_pending_changes_nothing() -> TestResult {
         fs::write(dir.join(&format!("{revision}.sql")), text)?;
     }
     let history = History::read(dir.path())?;
-    let migrator = Migrator::new(&history).verify(false);
+    let migrator = Migrator::new(&history).verification(stillroom::Verification::Off);
 
     let db = dir.join("app.db");
     let conn = stillroom::open(&db)?;
@@ -816,26 +816,28 @@ fn drift_by_hand_is_found_despite_the_verification_cache() -> TestResult {
     let before = snapshot(&conn)?;
     let err = f.migrator().migrate(&conn).unwrap_err();
     let message = err.to_string();
+    let added = Difference::ExtraColumn {
+        table: "items".into(),
+        column: Column {
+            nullable: true,
+            ..Column::new("added_by_hand", SqlType::Text)
+        },
+    };
     match &err {
-        stillroom::Error::SchemaMismatch { differences } => {
-            assert_eq!(
-                differences,
-                &["column `items.added_by_hand`: the database has it; the model does not"]
-            );
+        stillroom::Error::SchemaMismatch { differences, .. } => {
+            assert_eq!(differences, std::slice::from_ref(&added));
         }
         other => panic!("expected SchemaMismatch, got {other:?}"),
     }
-    assert!(message.contains("items.added_by_hand"), "{message}");
+    assert!(
+        message.contains("the database has column `items.added_by_hand`; the models do not"),
+        "{message}"
+    );
     assert_eq!(snapshot(&conn)?, before);
 
     // status and check_schema say the same.
     let status = f.migrator().status(&conn)?;
-    assert_eq!(
-        status.differences,
-        Some(strings(&[
-            "column `items.added_by_hand`: the database has it; the model does not"
-        ]))
-    );
+    assert_eq!(status.differences, Some(vec![added]));
     assert!(f.migrator().check_schema(&conn).is_err());
     // Undone by hand, the database passes again (and is compared again).
     conn.execute_batch("ALTER TABLE items DROP COLUMN added_by_hand")?;
@@ -886,18 +888,23 @@ fn fingerprint_child_entry() -> TestResult {
     // The models change (the `price` column is gone) but no migration was
     // written: the database no longer matches them.
     models = Schema::new([items(false), tags()])?;
-    let expected = "column `items.price`: the database has it; the model does not";
-    assert_eq!(
-        Migrator::new(&f.history)
-            .schema(&models)
-            .status(&conn)?
-            .differences,
-        Some(strings(&[expected]))
-    );
+    let differences = Migrator::new(&f.history)
+        .schema(&models)
+        .status(&conn)?
+        .differences
+        .unwrap_or_default();
+    let described: Vec<String> = differences
+        .iter()
+        .map(|d| d.describe(&Against::Models))
+        .collect();
+    let expected = "the database has column `items.price`; the models do not";
+    assert_eq!(described, [expected]);
     let result = Migrator::new(&f.history).schema(&models).migrate(&conn);
     match result {
-        Err(stillroom::Error::SchemaMismatch { differences }) => {
-            assert_eq!(differences, [expected]);
+        Err(stillroom::Error::SchemaMismatch {
+            differences: found, ..
+        }) => {
+            assert_eq!(found, differences);
         }
         other => panic!("expected SchemaMismatch, got {other:?}"),
     }
@@ -919,7 +926,9 @@ fn a_database_made_before_stillroom_is_adopted() -> TestResult {
          insert into items (id, name) values (1, 'apple'), (2, 'pear');",
     )?;
     let report = f.migrator().migrate(&conn)?;
-    assert_eq!(report.adopted.as_deref(), Some(R1));
+    let adoption = report.adopted.as_ref().ok_or("not adopted")?;
+    assert_eq!(adoption.revision, R1);
+    assert!(!adoption.converts(), "{adoption:?}");
     assert_eq!(report.ran, [R2, R3]);
     assert_eq!(report.current.as_deref(), Some(R3));
     assert!(report.compared);
@@ -950,7 +959,7 @@ fn a_database_at_a_later_revision_is_adopted_there() -> TestResult {
         conn.execute_batch(&m.up)?;
     }
     let report = f.migrator().migrate(&conn)?;
-    assert_eq!(report.adopted.as_deref(), Some(R2));
+    assert_eq!(report.adopted.map(|a| a.revision).as_deref(), Some(R2));
     assert_eq!(report.ran, [R3]);
     assert_eq!(
         ledger_how(&conn)?
@@ -980,7 +989,7 @@ fn a_database_matching_no_revision_is_not_adopted() -> TestResult {
         } => {
             assert_eq!(closest, R1);
             assert!(
-                differences.len() == 1 && differences[0].contains("colour"),
+                matches!(differences.as_slice(), [Difference::ExtraColumn { table, column }] if table == "items" && column.name == "colour"),
                 "{differences:?}"
             );
         }
@@ -1204,7 +1213,7 @@ fn offline_sql_is_what_migrate_runs() -> TestResult {
     }
 
     let offline = memory()?;
-    offline.execute_batch(&up)?;
+    run_script(&offline, &up)?;
     let applied = memory()?;
     m.migrate(&applied)?;
     assert_same_database(&offline, &applied, "upgrade")?;
@@ -1221,18 +1230,18 @@ fn offline_sql_is_what_migrate_runs() -> TestResult {
         )),
         "{down}"
     );
-    offline.execute_batch(&down)?;
+    run_script(&offline, &down)?;
     m.downgrade(&applied, &Target::Relative(-1))?;
     assert_same_database(&offline, &applied, "downgrade by one")?;
 
-    offline.execute_batch(&m.sql(Some(R2), &Target::Base)?)?;
+    run_script(&offline, &m.sql(Some(R2), &Target::Base)?)?;
     m.downgrade(&applied, &Target::Base)?;
     assert_same_database(&offline, &applied, "downgrade to base")?;
     assert!(user_tables(&offline)?.is_empty());
 
     // From a revision up to another.
-    offline.execute_batch(&m.sql(None, &Target::Revision(R1.into()))?)?;
-    offline.execute_batch(&m.sql(Some(R1), &Target::Head)?)?;
+    run_script(&offline, &m.sql(None, &Target::Revision(R1.into()))?)?;
+    run_script(&offline, &m.sql(Some(R1), &Target::Head)?)?;
     m.migrate(&applied)?;
     assert_same_database(&offline, &applied, "upgrade in two steps")?;
     Ok(())
@@ -1246,19 +1255,19 @@ fn offline_sql_of_a_rebuild_is_what_migrate_runs() -> TestResult {
     assert!(
         up.starts_with("-- stillroom: base -> ")
             && up.contains("PRAGMA foreign_keys = OFF;")
-            && up.contains("PRAGMA foreign_key_check;")
+            && up.contains("pragma_foreign_key_check")
             && up.trim_end().ends_with("PRAGMA foreign_keys = ON;"),
         "{up}"
     );
     let offline = memory()?;
-    offline.execute_batch(&up)?;
+    run_script(&offline, &up)?;
     assert!(foreign_keys_on(&offline)?);
     let applied = memory()?;
     m.migrate(&applied)?;
     assert_same_database(&offline, &applied, "upgrade with a rebuild")?;
 
     let head = &history.migrations[1].revision;
-    offline.execute_batch(&m.sql(Some(head), &Target::Relative(-1))?)?;
+    run_script(&offline, &m.sql(Some(head), &Target::Relative(-1))?)?;
     m.downgrade(&applied, &Target::Relative(-1))?;
     assert_same_database(&offline, &applied, "downgrade with a rebuild")?;
     Ok(())
@@ -1435,7 +1444,7 @@ fn transaction_statements_in_a_migration_are_refused_before_they_run() -> TestRe
         let conn = memory()?;
         let before = snapshot(&conn)?;
         let err = Migrator::new(&history)
-            .verify(false)
+            .verification(stillroom::Verification::Off)
             .migrate(&conn)
             .map(|_| ())
             .unwrap_err();
@@ -1477,7 +1486,9 @@ fn a_savepoint_inside_a_migration_is_allowed() -> TestResult {
     )?;
     let history = History::read(dir.path())?;
     let conn = memory()?;
-    Migrator::new(&history).verify(false).migrate(&conn)?;
+    Migrator::new(&history)
+        .verification(stillroom::Verification::Off)
+        .migrate(&conn)?;
     let rows: i64 = conn.query_row("SELECT count(*) FROM a", [], |r| r.get(0))?;
     assert_eq!(rows, 0);
     Ok(())

@@ -266,3 +266,11 @@ pub(crate) fn value<T: rusqlite::types::FromSql>(
 ) -> rusqlite::Result<T> {
     conn.query_row(sql, [], |r| r.get(0))
 }
+
+/// Runs an offline SQL script (`Migrator::sql`) on `conn` as the `sqlite3`
+/// shell does: its dot-commands (`.bail on`) are the shell's, not SQL, and
+/// `execute_batch` stops at the first error like `.bail on`.
+pub(crate) fn run_script(conn: &Connection, script: &str) -> rusqlite::Result<()> {
+    let sql: Vec<&str> = script.lines().filter(|l| !l.starts_with('.')).collect();
+    conn.execute_batch(&sql.join("\n"))
+}
