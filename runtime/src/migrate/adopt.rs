@@ -58,12 +58,13 @@ impl Adoption {
     }
 }
 
-/// The best match for a database among a history's revisions.
+/// The revisions a database could be adopted at.
 enum Found {
     /// The first revision whose schema the database has exactly.
     Exact(usize),
-    /// The revision with the fewest differences, none of tables or columns.
-    Convertible(usize),
+    /// Revisions with the database's tables and columns, fewest differences
+    /// first (then the earliest), each with its schema.
+    Convertible(Vec<(usize, LiveSchema)>),
     /// None: the revision whose tables and columns are closest.
     Closest(usize),
 }
@@ -97,40 +98,65 @@ impl Migrator<'_> {
         ))
     }
 
-    /// Finds the revision and builds the conversion.
+    /// Finds the revision and builds the conversion: the exact revision, or
+    /// the first convertible one (fewest differences first) whose stored
+    /// values fit; if none fits, the best one's misfits are the error.
     pub(super) fn plan(&self, conn: &Connection) -> Result<Adoption> {
         let live = introspect(conn)?;
-        let at = match self.find(conn, &live)? {
-            Found::Exact(k) | Found::Convertible(k) => k,
+        let candidates = match self.find(conn, &live)? {
+            Found::Exact(k) => vec![(k, self.schema_at(k)?)],
+            Found::Convertible(candidates) => candidates,
             Found::Closest(k) => {
-                let schema = self.schema_at(k)?;
                 return Err(Error::AdoptionFailed {
                     closest: self.history.migrations[k - 1].revision.clone(),
-                    differences: compare(&live.schema, &schema.schema),
+                    differences: compare(&live.schema, &self.schema_at(k)?.schema),
                 });
             }
         };
-        let revision = self.history.migrations[at - 1].revision.clone();
-        let target = self.schema_at(at)?;
-        let differences = compare(&live.schema, &target.schema);
+        let mut first_error = None;
+        for (k, target) in candidates {
+            match self.conversion(conn, &live, k, &target) {
+                Ok(adoption) => return Ok(adoption),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or(Error::NothingToAdopt))
+    }
+
+    /// The adoption at revision `k` (schema `target`), if every stored
+    /// value fits it.
+    fn conversion(
+        &self,
+        conn: &Connection,
+        live: &LiveSchema,
+        k: usize,
+        target: &LiveSchema,
+    ) -> Result<Adoption> {
+        let revision = self.history.migrations[k - 1].revision.clone();
         let ops = diff(&live.schema, &target.schema, DiffOptions::ALLOW_LOSS)?.ops;
-        let blockers = unsupported_in(&live, &ops);
-        let misfits = misfits(conn, &ops)?;
-        if !blockers.is_empty() || !misfits.is_empty() {
+        let unsupported = unsupported_in(live, &ops);
+        let misfits = if unsupported.is_empty() {
+            misfits(conn, &ops)?
+        } else {
+            Vec::new()
+        };
+        if !unsupported.is_empty() || !misfits.is_empty() {
             return Err(Error::AdoptionBlocked {
                 revision,
                 misfits,
-                unsupported: blockers,
+                unsupported,
             });
         }
-        let rendered = render(&ops, &live);
+        let rendered = render(&ops, live);
         Ok(Adoption {
             revision,
-            differences,
+            differences: compare(&live.schema, &target.schema),
             sql: rendered.sql,
             foreign_keys_off: rendered.foreign_keys_off,
-            not_compared: live.unsupported,
-            position: at,
+            not_compared: live.unsupported.clone(),
+            position: k,
         })
     }
 
@@ -141,7 +167,7 @@ impl Migrator<'_> {
         let live_names = column_names(conn)?;
         let memory = Connection::open_in_memory()?;
         memory.execute_batch("PRAGMA foreign_keys = ON")?;
-        let mut convertible: Option<(usize, usize)> = None; // (differences, k)
+        let mut convertible: Vec<(usize, usize, LiveSchema)> = Vec::new(); // (differences, k, schema)
         let mut closest: Option<(usize, usize)> = None; // (distance, k)
         for k in 1..=self.history.migrations.len() {
             apply_steps(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
@@ -153,19 +179,20 @@ impl Migrator<'_> {
             if distance > 0 {
                 continue;
             }
-            let n = compare(&live.schema, &introspect(&memory)?.schema).len();
+            let schema = introspect(&memory)?;
+            let n = compare(&live.schema, &schema.schema).len();
             if n == 0 {
                 return Ok(Found::Exact(k));
             }
-            if convertible.is_none_or(|(best, _)| n < best) {
-                convertible = Some((n, k));
-            }
+            convertible.push((n, k, schema));
         }
-        Ok(match (convertible, closest) {
-            (Some((_, k)), _) => Found::Convertible(k),
-            (None, Some((_, k))) => Found::Closest(k),
-            (None, None) => Found::Closest(1),
-        })
+        if convertible.is_empty() {
+            return Ok(Found::Closest(closest.map_or(1, |(_, k)| k)));
+        }
+        convertible.sort_by_key(|(n, k, _)| (*n, *k));
+        Ok(Found::Convertible(
+            convertible.into_iter().map(|(_, k, s)| (k, s)).collect(),
+        ))
     }
 
     /// The schema the first `k` revisions produce.

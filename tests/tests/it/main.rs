@@ -4,6 +4,7 @@
 //! global model registry and the default migration set, which see every model
 //! and every `embed_migrations!` linked into their binary.
 
+mod adopt;
 mod common;
 mod concurrency;
 mod connection;
@@ -15,5 +16,6 @@ mod history;
 mod migrate;
 mod migration_properties;
 mod rebuild;
+mod refusals;
 mod render;
 mod types;

@@ -50,9 +50,7 @@
 //! (while its table is rebuilt), and dropping a table whose rows reference
 //! each other with ON DELETE RESTRICT.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use crate::common::TempDir;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -70,7 +68,7 @@ type Outcome = Result<(), String>;
 // The schema spec: tables and columns with stable ids.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ty {
+pub(crate) enum Ty {
     Integer,
     Real,
     Text,
@@ -78,7 +76,7 @@ enum Ty {
 }
 
 impl Ty {
-    fn sql(self) -> SqlType {
+    pub(crate) fn sql(self) -> SqlType {
         match self {
             Self::Integer => SqlType::Integer,
             Self::Real => SqlType::Real,
@@ -104,52 +102,52 @@ impl Ty {
 }
 
 #[derive(Clone, Debug)]
-struct Col {
-    id: usize,
-    name: String,
-    ty: Ty,
-    nullable: bool,
-    default: Option<&'static str>,
+pub(crate) struct Col {
+    pub(crate) id: usize,
+    pub(crate) name: String,
+    pub(crate) ty: Ty,
+    pub(crate) nullable: bool,
+    pub(crate) default: Option<&'static str>,
     /// Filled with distinct, non-NULL values (a single-column key, or a
     /// column with a unique index in A): a unique index on it is valid.
-    distinct: bool,
+    pub(crate) distinct: bool,
 }
 
 #[derive(Clone, Debug)]
-struct Idx {
-    name: String,
-    col: usize,
-    unique: bool,
+pub(crate) struct Idx {
+    pub(crate) name: String,
+    pub(crate) col: usize,
+    pub(crate) unique: bool,
 }
 
 #[derive(Clone, Debug)]
-struct Fk {
-    col: usize,
+pub(crate) struct Fk {
+    pub(crate) col: usize,
     /// The referenced table's id; the reference is to its (single) key.
-    parent: usize,
-    on_delete: Action,
-    on_update: Action,
+    pub(crate) parent: usize,
+    pub(crate) on_delete: Action,
+    pub(crate) on_update: Action,
 }
 
 #[derive(Clone, Debug)]
-struct Tbl {
-    id: usize,
-    name: String,
+pub(crate) struct Tbl {
+    pub(crate) id: usize,
+    pub(crate) name: String,
     /// Key column ids, in key order.
-    key: Vec<usize>,
+    pub(crate) key: Vec<usize>,
     /// AUTOINCREMENT (only on a single INTEGER key).
-    autoincrement: bool,
-    cols: Vec<Col>,
-    indexes: Vec<Idx>,
-    fks: Vec<Fk>,
+    pub(crate) autoincrement: bool,
+    pub(crate) cols: Vec<Col>,
+    pub(crate) indexes: Vec<Idx>,
+    pub(crate) fks: Vec<Fk>,
 }
 
 impl Tbl {
-    fn col(&self, id: usize) -> Option<&Col> {
+    pub(crate) fn col(&self, id: usize) -> Option<&Col> {
         self.cols.iter().find(|c| c.id == id)
     }
 
-    fn is_key(&self, id: usize) -> bool {
+    pub(crate) fn is_key(&self, id: usize) -> bool {
         self.key.contains(&id)
     }
 
@@ -159,8 +157,8 @@ impl Tbl {
 }
 
 #[derive(Clone, Debug, Default)]
-struct Model {
-    tables: Vec<Tbl>,
+pub(crate) struct Model {
+    pub(crate) tables: Vec<Tbl>,
 }
 
 impl Model {
@@ -182,7 +180,7 @@ impl Model {
 
     /// The stillroom schema; with `before`, `renamed_from` is set on every
     /// table and column whose name differs from its name there.
-    fn schema(&self, before: Option<&Model>) -> Result<Schema, String> {
+    pub(crate) fn schema(&self, before: Option<&Model>) -> Result<Schema, String> {
         let mut tables = Vec::new();
         for t in &self.tables {
             let old = before.and_then(|b| b.table(t.id));
@@ -448,17 +446,17 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// A, its rows, B, and how B was made (for the failure report).
 #[derive(Clone, Debug)]
-struct Scenario {
-    a: Model,
+pub(crate) struct Scenario {
+    pub(crate) a: Model,
     /// Per table of A (same order): rows, values in A's column order.
-    rows: Vec<Vec<Vec<Value>>>,
-    b: Model,
+    pub(crate) rows: Vec<Vec<Vec<Value>>>,
+    pub(crate) b: Model,
     /// The mutations that changed something, described.
-    applied: Vec<String>,
+    pub(crate) applied: Vec<String>,
 }
 
 prop_compose! {
-    fn scenario()(
+    pub(crate) fn scenario()(
         names in Just(TABLE_POOL.to_vec()).prop_shuffle(),
         raws in vec(raw_table(), 1..=3),
         cells in vec(vec(vec(raw_cell(), MAX_COLS), 0..=8), 3),
@@ -918,33 +916,6 @@ fn mutate(b: &mut Model, a: &Model, m: &Mutation, fresh: &mut Fresh) -> Option<S
 // ---------------------------------------------------------------------------
 // Running a scenario.
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        Self(std::env::temp_dir().join(format!(
-            "stillroom-migration-properties-{}-{nanos}-{n}",
-            std::process::id()
-        )))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
 };
@@ -954,7 +925,7 @@ fn err<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String + '_ {
 }
 
 /// Generates the next migration; `None` when there is nothing to do.
-fn next_migration(
+pub(crate) fn next_migration(
     dir: &TempDir,
     schema: &Schema,
     message: &str,
@@ -1049,7 +1020,11 @@ fn column_list(names: &[&str]) -> String {
 
 /// Every row of `columns` of `table`, sorted (rows compared as a whole:
 /// the key columns are among them, so this matches rows by key).
-fn read_rows(conn: &Connection, table: &str, columns: &[&str]) -> Result<Vec<Vec<Value>>, String> {
+pub(crate) fn read_rows(
+    conn: &Connection,
+    table: &str,
+    columns: &[&str],
+) -> Result<Vec<Vec<Value>>, String> {
     let sql = format!(
         "SELECT {} FROM {}",
         column_list(columns),
@@ -1108,7 +1083,7 @@ fn sequence(conn: &Connection, table: &str) -> Result<Value, String> {
 }
 
 /// Inserts the rows of table `t` (values in its column order).
-fn insert(conn: &Connection, t: &Tbl, rows: &[Vec<Value>]) -> Outcome {
+pub(crate) fn insert(conn: &Connection, t: &Tbl, rows: &[Vec<Value>]) -> Outcome {
     let names: Vec<&str> = t.cols.iter().map(|c| c.name.as_str()).collect();
     let params = vec!["?"; names.len()].join(", ");
     let sql = format!(
@@ -1132,7 +1107,7 @@ fn check(s: &Scenario) -> Outcome {
     let schema_b =
         s.b.schema(Some(&s.a))
             .map_err(|e| format!("B is invalid (test bug): {e}"))?;
-    let dir = TempDir::new();
+    let dir = TempDir::new("migration-properties");
     let first = next_migration(&dir, &schema_a, "initial")?
         .ok_or("the initial migration came out empty")?;
     let Some(second) = next_migration(&dir, &schema_b, "change")? else {
@@ -1269,7 +1244,7 @@ fn check(s: &Scenario) -> Outcome {
 /// 48 cases unless `PROPTEST_CASES` says otherwise; failures are not
 /// persisted to a file (shrinking still runs; the explicit tests below hold
 /// the shapes that matter most).
-fn config() -> ProptestConfig {
+pub(crate) fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -274,3 +274,63 @@ pub(crate) fn run_script(conn: &Connection, script: &str) -> rusqlite::Result<()
     let sql: Vec<&str> = script.lines().filter(|l| !l.starts_with('.')).collect();
     conn.execute_batch(&sql.join("\n"))
 }
+
+/// Runs `script` with the `sqlite3` program on `db`, as a user would
+/// (`sqlite3 app.db < script.sql`). `None` (with a note) when the program is
+/// missing, unless `STILLROOM_REQUIRE_SQLITE3` is set (CI installs the
+/// program and sets it), which makes that a failure.
+pub(crate) fn sqlite3(
+    db: &Path,
+    script: &str,
+) -> Result<Option<std::process::Output>, Box<dyn Error>> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let spawned = Command::new("sqlite3")
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) if std::env::var_os("STILLROOM_REQUIRE_SQLITE3").is_none() => {
+            eprintln!(
+                "skipped: no `sqlite3` program ({e}); install it (Debian: sqlite3) to run this test"
+            );
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(
+                format!("STILLROOM_REQUIRE_SQLITE3 is set but `sqlite3` cannot run: {e}").into(),
+            );
+        }
+    };
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(script.as_bytes())?;
+    Ok(Some(child.wait_with_output()?))
+}
+
+/// The bytes of a database file, and which of its side files exist.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct FileState {
+    bytes: Vec<u8>,
+    side_files: Vec<&'static str>,
+}
+
+pub(crate) fn file_state(path: &Path) -> std::io::Result<FileState> {
+    let side_files = ["-wal", "-shm", "-journal"]
+        .into_iter()
+        .filter(|suffix| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            Path::new(&name).exists()
+        })
+        .collect();
+    Ok(FileState {
+        bytes: std::fs::read(path)?,
+        side_files,
+    })
+}
