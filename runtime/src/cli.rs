@@ -577,18 +577,16 @@ fn report_run(report: &Report, verb: &str, out: &Output) {
 }
 
 fn report_adoption(adoption: &Adoption, out: &Output) {
-    let against = Against::Revision(adoption.revision.clone());
     if adoption.converts() {
+        let lines = crate::compare::summary(&adoption.differences);
         println!(
-            "adopted the existing database at {}, converting it to that revision's schema:",
-            adoption.revision
+            "adopted the existing database at {}, converting {} table{} to that revision's schema:",
+            adoption.revision,
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" },
         );
-        for difference in &adoption.differences {
-            println!(
-                "  {} {}",
-                out.green("converted:"),
-                difference.describe(&against)
-            );
+        for line in lines {
+            println!("  {} {line}", out.green("converted"));
         }
     } else {
         println!("adopted the existing database at {}", adoption.revision);

@@ -1023,3 +1023,92 @@ fn help_lists_the_commands_and_the_options() {
         .stdout_has("<TARGET>");
     assert_no_database(&s.join("anibridge.db"));
 }
+
+// ---------------------------------------------------------------------------
+// docs/MIGRATIONS.md: the adoption walk-through's outputs are this binary's
+// ---------------------------------------------------------------------------
+
+const GUIDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/MIGRATIONS.md");
+
+/// The fenced block after `<!-- tested: {marker} -->` in `doc`, and where its
+/// text starts and ends.
+fn doc_block(doc: &str, marker: &str) -> (usize, usize) {
+    let tag = format!("<!-- tested: {marker} -->\n");
+    let at = doc
+        .find(&tag)
+        .unwrap_or_else(|| panic!("no {tag:?} in the guide"));
+    let fence = at + tag.len();
+    let start = fence + doc[fence..].find('\n').expect("a fence line") + 1;
+    let end = start + doc[start..].find("```").expect("a closing fence");
+    (start, end)
+}
+
+/// Compares each `(marker, text)` with the guide's block; with
+/// `STILLROOM_BLESS=1`, writes the texts into the guide instead.
+fn check_guide(outputs: &[(&str, String)]) {
+    let mut doc = fs::read_to_string(GUIDE).expect("read the guide");
+    let bless = std::env::var_os("STILLROOM_BLESS").is_some();
+    for (marker, text) in outputs {
+        let (start, end) = doc_block(&doc, marker);
+        if bless {
+            doc.replace_range(start..end, text);
+        } else {
+            assert_eq!(
+                &doc[start..end],
+                text.as_str(),
+                "docs/MIGRATIONS.md's `{marker}` block is not what the program prints (rerun with STILLROOM_BLESS=1 to update it, then read the diff)"
+            );
+        }
+    }
+    if bless {
+        fs::write(GUIDE, doc).expect("write the guide");
+    }
+}
+
+#[test]
+fn the_guides_adoption_walkthrough_shows_real_output() {
+    let s = Scratch::new("guide-adoption");
+    let dir = s.migrations("migrations");
+    let ddl = read(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sqlmodel.sql"
+    )));
+    let doc = fs::read_to_string(GUIDE).expect("read the guide");
+    let (start, end) = doc_block(&doc, "sqlmodel-ddl");
+    assert_eq!(&doc[start..end], ddl, "the guide shows the fixture's DDL");
+
+    let made = |name: &str, extra: &str| {
+        let path = s.join(name);
+        Connection::open(&path)
+            // SQLAlchemy's connections leave foreign keys off.
+            .and_then(|c| c.execute_batch(&format!("PRAGMA foreign_keys = OFF;\n{ddl}{extra}")))
+            .expect("make the database");
+        path
+    };
+    let adopted = s.db(&dir, &made("adopt.db", ""), &["upgrade"]);
+    adopted.ok();
+    let no_match = s.db(
+        &dir,
+        &made(
+            "no-match.db",
+            "ALTER TABLE job ADD COLUMN source_site VARCHAR; ALTER TABLE clienttask DROP COLUMN state;",
+        ),
+        &["upgrade"],
+    );
+    no_match.exits(1);
+    let misfit = s.db(
+        &dir,
+        &made(
+            "misfit.db",
+            "UPDATE episodeavailability SET available = 2;
+             INSERT INTO clienttask VALUES ('def456', 'Frieren.S01E02', 'frieren', 1, 2, 'German Dub', 'j9', 'queued', 2025, 2025);",
+        ),
+        &["upgrade"],
+    );
+    misfit.exits(1);
+    check_guide(&[
+        ("adopt-upgrade", adopted.stdout.clone()),
+        ("adopt-no-match", no_match.stderr.clone()),
+        ("adopt-misfit", misfit.stderr.clone()),
+    ]);
+}

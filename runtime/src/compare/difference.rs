@@ -452,4 +452,3 @@ fn index_text(index: &Index) -> String {
         )
     }
 }
-

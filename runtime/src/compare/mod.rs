@@ -283,3 +283,106 @@ pub(crate) fn remedy(difference: &Difference) -> Option<String> {
         _ => None,
     }
 }
+
+/// `differences` in a few words per table, for a person skimming a report:
+/// `job: STRICT; id, status VARCHAR -> TEXT; default of status`.
+pub(crate) fn summary(differences: &[Difference]) -> Vec<String> {
+    let mut tables: Vec<(&str, Vec<String>)> = Vec::new();
+    for d in differences {
+        let phrase = short(d);
+        match tables.iter_mut().find(|(t, _)| *t == d.table()) {
+            Some((_, phrases)) => phrases.push(phrase),
+            None => tables.push((d.table(), vec![phrase])),
+        }
+    }
+    tables
+        .into_iter()
+        .map(|(table, phrases)| format!("{table}: {}", merge(phrases).join("; ")))
+        .collect()
+}
+
+/// Phrases of one kind joined: `id VARCHAR -> TEXT` and `name VARCHAR ->
+/// TEXT` become `id, name VARCHAR -> TEXT`.
+fn merge(phrases: Vec<String>) -> Vec<String> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for phrase in phrases {
+        let (subject, rest) = phrase
+            .split_once('\u{1}')
+            .map_or((String::new(), phrase.clone()), |(s, r)| {
+                (s.to_owned(), r.to_owned())
+            });
+        match out.iter_mut().find(|(r, _)| *r == rest) {
+            Some((_, subjects)) if !subject.is_empty() => subjects.push(subject),
+            _ => out.push((rest, vec![subject])),
+        }
+    }
+    out.into_iter()
+        .map(|(rest, subjects)| {
+            let subjects: Vec<String> = subjects.into_iter().filter(|s| !s.is_empty()).collect();
+            if subjects.is_empty() {
+                rest
+            } else {
+                format!("{}{rest}", subjects.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// One difference in a few words; a column's name comes first, split from
+/// the rest by `\u{1}` so that `merge` can list columns sharing the rest.
+fn short(d: &Difference) -> String {
+    let col = |c: &str, rest: String| format!("{c}\u{1}{rest}");
+    match d {
+        Difference::MissingTable { .. } => "missing".into(),
+        Difference::ExtraTable { .. } => "not in the models".into(),
+        Difference::TableNotRenamed { from, .. } => format!("renamed from {from}"),
+        Difference::MissingColumn { column, .. } => col(&column.name, " added".into()),
+        Difference::ExtraColumn { column, .. } => col(&column.name, " dropped".into()),
+        Difference::ColumnNotRenamed { column, from, .. } => {
+            col(column, format!(" renamed from {from}"))
+        }
+        Difference::Type {
+            column,
+            database,
+            expected,
+            ..
+        } => col(column, format!(" {database} -> {expected}")),
+        Difference::Nullable {
+            column, database, ..
+        } => col(
+            column,
+            if *database {
+                " NOT NULL".into()
+            } else {
+                " nullable".into()
+            },
+        ),
+        Difference::ColumnDefault { column, .. } => col(column, " default".into()),
+        Difference::ColumnChecks { column, .. } => col(column, " CHECK".into()),
+        Difference::PrimaryKey { expected, .. } => format!("primary key ({})", expected.join(", ")),
+        Difference::Autoincrement { database, .. } => {
+            if *database {
+                "no AUTOINCREMENT".into()
+            } else {
+                "AUTOINCREMENT".into()
+            }
+        }
+        Difference::Strict { database, .. } => {
+            if *database {
+                "not STRICT".into()
+            } else {
+                "STRICT".into()
+            }
+        }
+        Difference::TableChecks { .. } => "table CHECKs".into(),
+        Difference::MissingForeignKey { foreign_key, .. }
+        | Difference::ExtraForeignKey { foreign_key, .. } => {
+            format!("foreign key ({})", foreign_key.columns.join(", "))
+        }
+        Difference::MissingIndex { index, .. }
+        | Difference::ExtraIndex { index, .. }
+        | Difference::IndexDiffers {
+            expected: index, ..
+        } => format!("index {}", index.name),
+    }
+}

@@ -261,27 +261,37 @@ fn column_names(conn: &Connection) -> Result<BTreeSet<String>> {
     Ok(names)
 }
 
-/// The message of [`Error::AdoptionFailed`].
+/// The message of [`Error::AdoptionFailed`]: the differences of tables and
+/// columns (what a person must resolve), then how many others adoption
+/// converts by itself, then the two ways forward.
 pub(crate) fn failed_message(closest: &str, differences: &[Difference]) -> String {
     let against = crate::Against::Revision(closest.to_owned());
+    let (structural, declared): (Vec<&Difference>, Vec<&Difference>) =
+        differences.iter().partition(|d| d.is_structural());
     let mut out = format!(
-        "this database has tables but no stillroom ledger, and no revision has its tables and columns, so it was not adopted (nothing was changed). The closest is revision `{closest}`:"
+        "this database has tables but no stillroom ledger, and no revision has its tables and columns, so it was not adopted (nothing was changed). The closest is revision `{closest}`, which differs in tables or columns:"
     );
-    for d in differences {
+    for d in &structural {
         out.push_str("\n  - ");
         out.push_str(&d.describe(&against));
     }
-    let remedies: Vec<String> = differences
+    if !declared.is_empty() {
+        out.push_str(&format!(
+            "\n(and in {} way{} of declaring them, which adoption converts by itself: types, STRICT, defaults, CHECKs, indexes)",
+            declared.len(),
+            if declared.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let remedies: Vec<String> = structural
         .iter()
-        .filter(|d| d.is_structural())
-        .filter_map(crate::compare::remedy)
+        .filter_map(|d| crate::compare::remedy(d))
         .collect();
     out.push_str("\nEither the models are right and the database must change: bring it to that revision's tables and columns, for example with");
     for r in &remedies {
         out.push_str("\n      ");
         out.push_str(r);
     }
-    out.push_str("\n  (a DROP loses that data: keep a copy), then start again; stillroom converts the rest. Or the database is right and the models must change: `db inspect` writes models from this database; generate a revision from them and start again");
+    out.push_str("\n  (a DROP loses that data: keep a copy), then start again. Or the database is right and the models must change: `db inspect` writes models from this database; generate a revision from them and start again");
     out
 }
 

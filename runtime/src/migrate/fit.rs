@@ -8,7 +8,7 @@ use std::fmt;
 
 use rusqlite::Connection;
 
-use crate::diff::{Affinity, affinity, canonical_checks, canonical_foreign_key, is_rowid_alias};
+use crate::diff::{Affinity, affinity, canonical_checks, is_rowid_alias};
 use crate::ops::Op;
 use crate::schema::{Column, ForeignKey, SqlType, Table, ident_list, quote_ident};
 use crate::{Error, Result};
@@ -107,7 +107,7 @@ fn table(conn: &Connection, from: &Table, to: &Table, out: &mut Vec<Misfit>) -> 
     keys(conn, from, to, out)
 }
 
-/// Primary key, unique indexes and foreign keys `to` adds.
+/// Primary key and unique indexes `to` adds, and its foreign keys.
 fn keys(conn: &Connection, from: &Table, to: &Table, out: &mut Vec<Misfit>) -> Result<()> {
     let name = &from.name;
     let rowid_key = to.columns.iter().any(|c| {
@@ -125,15 +125,11 @@ fn keys(conn: &Connection, from: &Table, to: &Table, out: &mut Vec<Misfit>) -> R
             unique(conn, name, &index.columns, &rule, out)?;
         }
     }
-    let had: Vec<ForeignKey> = from
-        .foreign_keys
-        .iter()
-        .map(canonical_foreign_key)
-        .collect();
+    // Every foreign key, not only new ones: rows a database kept while
+    // enforcement was off would fail the check before commit, with a less
+    // precise message.
     for fk in &to.foreign_keys {
-        if !had.contains(&canonical_foreign_key(fk)) {
-            references(conn, name, fk, out)?;
-        }
+        references(conn, name, fk, out)?;
     }
     Ok(())
 }

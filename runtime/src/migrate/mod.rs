@@ -492,9 +492,8 @@ impl<'a> Migrator<'a> {
         {
             ledger::record(conn, i, m, 0, "adopted")?;
         }
-        for difference in &adoption.differences {
-            let against = crate::Against::Revision(adoption.revision.clone());
-            tracing::info!(difference = %difference.describe(&against), "converted");
+        for line in crate::compare::summary(&adoption.differences) {
+            tracing::info!(revision = %adoption.revision, "converted {line}");
         }
         tracing::info!(
             revision = %adoption.revision,
