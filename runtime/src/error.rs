@@ -11,7 +11,11 @@ use crate::schema::SchemaError;
 ///
 /// Each variant carries its context (table, statement, problems) and its
 /// message says what to do where a remedy is known.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the message, as `Display` does (as anyhow's errors do), so
+/// that `fn main() -> stillroom::Result<()>` and a failing `#[test]` show
+/// what happened and what to do rather than the value's structure.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A statement stillroom ran for a model failed.
@@ -211,12 +215,19 @@ pub enum Error {
     #[error(transparent)]
     Refused(#[from] Refused),
     /// The models changed but no migration was generated for the change.
-    #[error("the models differ from the schema the migrations in {} produce; generate a migration:\n  - {}", dir.display(), differences.join("\n  - "))]
+    #[error("the models differ from the schema the migrations in {} produce; a migration must do this:\n  - {}\nGenerate it with the application's `db revision --autogenerate -m \"describe the change\"` (or `stillroom::generate`), review it, and commit it with the model change", dir.display(), differences.join("\n  - "))]
     ModelsChanged {
         /// The migrations directory.
         dir: PathBuf,
         /// What differs, one operation each.
         differences: Vec<String>,
+    },
+    /// `check` or `generate` ran in a program that registers no models,
+    /// while the migrations create tables.
+    #[error("no models are registered in this program, so every table the migrations in {} create would look dropped. The crate that defines the models is not linked here: an integration test (`tests/*.rs`) of a binary crate cannot see the binary's models. Put the check in a unit test beside the models (`#[cfg(test)] mod tests` in `src/`), or move the models into a library crate that the test uses (see `stillroom::registered_models`)", dir.display())]
+    NoModels {
+        /// The migrations directory.
+        dir: PathBuf,
     },
     /// A generated migration did not do what it had to when tried on a copy
     /// of the schema; nothing was written.
@@ -227,6 +238,12 @@ pub enum Error {
         /// The remaining differences or the failing statement.
         details: Vec<String>,
     },
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 /// A statement of a migration that failed.
@@ -300,3 +317,17 @@ impl Error {
 
 /// `Result` with stillroom's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn debug_is_the_message() {
+        let e = Error::BadTarget {
+            message: "no revision `0009`".into(),
+        };
+        assert_eq!(format!("{e:?}"), e.to_string());
+        assert_eq!(format!("{e:?}"), "no revision `0009`");
+    }
+}

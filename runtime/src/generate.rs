@@ -71,6 +71,13 @@ pub fn generate(
 ) -> Result<Generated> {
     let history = History::read(dir)?;
     let replayed = replay(&history)?;
+    // Dropping every table is surely a build that lost its models; with
+    // data loss allowed, it may be meant.
+    if schema.is_empty() && !replayed.schema.schema.is_empty() && !options.allow_data_loss {
+        return Err(Error::NoModels {
+            dir: dir.to_owned(),
+        });
+    }
     let before = replayed.schema;
     let up = diff(
         &before.schema,
@@ -155,18 +162,29 @@ pub fn generate(
 /// (a model changed and no migration was generated), listing every
 /// difference; also fails when `dir` holds an invalid history.
 ///
-/// In a test of the application:
+/// In a unit test beside the models (an integration test of a binary crate
+/// does not link them; that fails with [`Error::NoModels`]):
 ///
 /// ```no_run
+/// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+///
 /// #[test]
-/// fn migrations_are_up_to_date() -> Result<(), stillroom::Error> {
-///     stillroom::check(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"), stillroom::registry()?)
+/// fn migrations_match_the_models() -> stillroom::Result<()> {
+///     stillroom::check(MIGRATIONS.dir(), stillroom::registry()?)
 /// }
 /// ```
+///
+/// A failure prints every difference and the command that generates the
+/// migration (`stillroom::Error`'s `Debug` is its message).
 pub fn check(dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
     let dir = dir.as_ref();
     let history = History::read(dir)?;
     let replayed = replay(&history)?;
+    if schema.is_empty() && !replayed.schema.schema.is_empty() {
+        return Err(Error::NoModels {
+            dir: dir.to_owned(),
+        });
+    }
     let d = diff(&replayed.schema.schema, schema, DiffOptions::ALLOW_LOSS)?;
     if d.is_empty() {
         Ok(())

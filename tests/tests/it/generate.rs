@@ -818,3 +818,31 @@ fn a_missing_directory_is_created_by_generate() -> TestResult {
     check(&dir, &schema)?;
     Ok(())
 }
+
+#[test]
+fn a_program_without_models_is_told_so_not_that_every_table_is_dropped() -> TestResult {
+    let dir = TempDir::new("generate-no-models");
+    stillroom::generate(dir.path(), &v1()?, "initial", GenerateOptions::default())?;
+    let empty = Schema::default();
+    for err in [
+        stillroom::check(dir.path(), &empty).unwrap_err(),
+        stillroom::generate(dir.path(), &empty, "oops", GenerateOptions::default()).unwrap_err(),
+    ] {
+        assert!(matches!(err, stillroom::Error::NoModels { .. }), "{err:?}");
+        let message = format!("{err:?}");
+        assert!(
+            message.contains("no models are registered")
+                && message.contains("integration test")
+                && !message.contains("drop table"),
+            "{message}"
+        );
+    }
+    // A changed model: the differences and the command to run.
+    let err = stillroom::check(dir.path(), &v2()?).unwrap_err();
+    let message = format!("{err:?}");
+    assert!(
+        message.contains("db revision --autogenerate") && message.contains("  - "),
+        "{message}"
+    );
+    Ok(())
+}

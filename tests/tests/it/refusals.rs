@@ -176,3 +176,132 @@ fn an_accepted_database_switches_to_wal_after_migrating() -> TestResult {
     assert!(Path::new(&fresh).exists());
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Offline SQL run with the stock sqlite3 shell stops at the first failure,
+// and the database is unchanged.
+
+/// A third revision that rebuilds `note` making `title` NOT NULL: its copy
+/// fails on a row whose title is NULL.
+fn with_failing_rebuild(s: &Setup) -> Result<History, Box<dyn std::error::Error>> {
+    let mut tables = s.schema.tables().to_vec();
+    let title = tables[0]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "title")
+        .ok_or("title")?;
+    title.nullable = false;
+    let strict = Schema::new(tables)?;
+    stillroom::generate(
+        &s.migrations(),
+        &strict,
+        "title required",
+        GenerateOptions {
+            allow_data_loss: true,
+        },
+    )?;
+    Ok(s.history()?)
+}
+
+#[test]
+fn an_offline_script_that_fails_changes_nothing() -> TestResult {
+    let s = Setup::new("offline-fails")?;
+    let history = with_failing_rebuild(&s)?;
+    let from = history.migrations[1].revision.clone();
+    let script = Migrator::new(&history).sql(Some(&from), &stillroom::Target::Head)?;
+    let before = file_state(&s.db)?;
+    let Some(run) = crate::common::sqlite3(&s.db, &script)? else {
+        return Ok(());
+    };
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "the script went on: {stderr}");
+    assert!(stderr.contains("NOT NULL constraint failed"), "{stderr}");
+    assert_eq!(
+        file_state(&s.db)?,
+        before,
+        "a failed script changed the file"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_offline_script_for_another_revision_aborts() -> TestResult {
+    let s = Setup::new("offline-elsewhere")?;
+    let history = s.history()?;
+    // The database is at head; this script starts from the first revision.
+    let from = history.migrations[0].revision.clone();
+    let script = Migrator::new(&history).sql(Some(&from), &stillroom::Target::Head)?;
+    let before = file_state(&s.db)?;
+    let Some(run) = crate::common::sqlite3(&s.db, &script)? else {
+        return Ok(());
+    };
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "stillroom: the database is not at revision {from}, which this script starts from; nothing was changed"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(file_state(&s.db)?, before);
+    Ok(())
+}
+
+#[test]
+fn an_offline_script_that_would_break_a_foreign_key_aborts() -> TestResult {
+    #[derive(Model)]
+    #[model(table = "tag")]
+    struct Tag {
+        #[model(primary_key)]
+        id: i64,
+        #[model(references = "note(id)")]
+        note_id: i64,
+    }
+    let dir = TempDir::created("offline-fk")?;
+    let migrations = dir.join("migrations");
+    let a = ModelSet::new().with::<Note>().with::<Tag>().build()?;
+    stillroom::generate(
+        &migrations,
+        &a,
+        "notes and tags",
+        GenerateOptions::default(),
+    )?;
+    let db = dir.join("app.db");
+    let conn = Connection::open(&db)?;
+    let first = History::read(&migrations)?;
+    Migrator::new(&first).schema(&a).migrate(&conn)?;
+    // An orphan, kept while foreign keys were off (as another tool might).
+    conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO note VALUES (1, 'a'); INSERT INTO tag VALUES (1, 99);")?;
+    drop(conn);
+    // The next revision rebuilds `note` (a new NOT NULL column with a
+    // default that is an expression), so it runs with foreign keys off and
+    // checks them before commit.
+    let mut tables = a.tables().to_vec();
+    let note = tables.iter_mut().find(|t| t.name == "note").ok_or("note")?;
+    let mut stamp = stillroom::Column::new("stamp", stillroom::SqlType::Text);
+    stamp.default = Some("(datetime('now'))".into());
+    note.columns.push(stamp);
+    let b = Schema::new(tables)?;
+    stillroom::generate(&migrations, &b, "stamp", GenerateOptions::default())?;
+    let history = History::read(&migrations)?;
+    assert!(
+        history.migrations[1].foreign_keys_off,
+        "the test needs a rebuild"
+    );
+    let script = Migrator::new(&history).sql(
+        Some(&first.migrations[0].revision),
+        &stillroom::Target::Head,
+    )?;
+    let before = file_state(&db)?;
+    let Some(run) = crate::common::sqlite3(&db, &script)? else {
+        return Ok(());
+    };
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("stillroom: rows would reference rows that do not exist"),
+        "{stderr}"
+    );
+    assert_eq!(file_state(&db)?, before);
+    Ok(())
+}
