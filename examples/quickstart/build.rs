@@ -1,5 +1,4 @@
-// Cargo rebuilds the binary when an embedded migration changes, but only a
-// build script can make it notice a *new* file in the directory.
 fn main() {
+    // Rebuild when a migration is added: Cargo notices changed files by itself, not new ones.
     println!("cargo:rerun-if-changed=migrations");
 }

@@ -24,27 +24,30 @@ use std::ffi::OsString;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::compare::Against;
 use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate};
-use crate::migrate::{Adoption, Migrator, Report, Target};
+use crate::migrate::{Adoption, Event, Migrator, Report, Target};
 use crate::migrations::Migrations;
 use crate::replay::Direction;
 use crate::schema::Schema;
 use crate::store::{History, Migration};
 use crate::{Error, Result, registry};
 
+/// Exit codes: success, and an error or a difference found (usage errors
+/// exit 2).
+const OK: u8 = 0;
+const FAILED: u8 = 1;
+
 /// The environment variable that names the database when `--database` does not.
 pub const DATABASE_ENV: &str = "STILLROOM_DATABASE";
 
 #[derive(Parser, Debug)]
-#[command(
-    about = "Database migrations: generate, apply, inspect",
-    disable_version_flag = true
-)]
+#[command(about = "Database migrations: generate, apply, inspect")]
 struct Args {
     /// The database file [default: $STILLROOM_DATABASE, else the application's default]
     #[arg(long, global = true, value_name = "PATH")]
@@ -73,6 +76,7 @@ enum Command {
     /// Apply migrations up to TARGET: a revision, `head` (default) or `+N`
     Upgrade {
         /// Where to stop
+        #[arg(allow_negative_numbers = true)]
         target: Option<String>,
         /// Print the SQL instead of running it; no database is used
         #[arg(long)]
@@ -131,7 +135,8 @@ enum Command {
 pub struct Cli<'a> {
     migrations: &'a Migrations,
     schema: Option<&'a Schema>,
-    name: String,
+    name: Option<String>,
+    version: Option<String>,
     default_database: Option<PathBuf>,
 }
 
@@ -141,15 +146,25 @@ impl<'a> Cli<'a> {
         Self {
             migrations,
             schema: None,
-            name: "db".to_owned(),
+            name: None,
+            version: None,
             default_database: None,
         }
     }
 
-    /// The program name shown in help (`myapp db`).
+    /// The program name shown in help (`myapp db`; by default the program's
+    /// file name followed by ` db`).
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The version `--version` prints (the application's, usually
+    /// `env!("CARGO_PKG_VERSION")`); stillroom's own is printed beside it.
+    #[must_use]
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
         self
     }
 
@@ -168,32 +183,83 @@ impl<'a> Cli<'a> {
         self
     }
 
+    /// Runs the migration commands when the program was started as
+    /// `<program> db <command> ...`, then exits the process with the
+    /// command's exit code; otherwise returns at once and the program goes
+    /// on. One call at the top of `main` puts the commands in the
+    /// application's own binary, which is the one that links its models:
+    ///
+    /// ```no_run
+    /// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+    ///
+    /// fn main() -> stillroom::Result<()> {
+    ///     // `cargo run -- db revision --autogenerate -m "..."`, `... db history`, ...
+    ///     stillroom::cli::Cli::new(&MIGRATIONS).default_database("app.db").dispatch();
+    ///     let conn = stillroom::open("app.db")?;
+    ///     stillroom::migrate(&conn)?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn dispatch(self) {
+        let mut args = std::env::args_os();
+        let program = args
+            .next()
+            .map(PathBuf::from)
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "app".to_owned());
+        let mut rest = args.peekable();
+        if rest.peek().is_none_or(|first| first != "db") {
+            return;
+        }
+        let name = self.name.clone().unwrap_or(format!("{program} db"));
+        let code = self.name(name).run_code(rest.skip(1));
+        std::process::exit(i32::from(code));
+    }
+
     /// Parses `args` (without the program name) and runs the command.
     pub fn run<I, T>(self, args: I) -> ExitCode
     where
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
-        let argv = std::iter::once(OsString::from(self.name.clone()))
-            .chain(args.into_iter().map(Into::into));
-        let command = <Args as clap::CommandFactory>::command().bin_name(self.name.clone());
+        ExitCode::from(self.run_code(args))
+    }
+
+    /// `run`, with the exit code as a number: 0 success, 1 an error (or a
+    /// difference found), 2 a usage error.
+    fn run_code<I, T>(self, args: I) -> u8
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let name = self.name.clone().unwrap_or_else(|| "db".to_owned());
+        let argv =
+            std::iter::once(OsString::from(name.clone())).chain(args.into_iter().map(Into::into));
+        let version = match &self.version {
+            Some(v) => format!("{v} (stillroom {})", env!("CARGO_PKG_VERSION")),
+            None => format!("(stillroom {})", env!("CARGO_PKG_VERSION")),
+        };
+        // clap keeps these as `&'static str`; this runs once a process.
+        let version: &'static str = Box::leak(version.into_boxed_str());
+        let shown: &'static str = Box::leak(name.clone().into_boxed_str());
+        let command = <Args as clap::CommandFactory>::command()
+            .name(shown)
+            .bin_name(name)
+            .version(version);
         let matches = match command.try_get_matches_from(argv) {
             Ok(matches) => matches,
-            // --help and usage errors: clap prints them; usage errors exit 2.
+            // --help, --version and usage errors: clap prints them; usage
+            // errors exit 2.
             Err(e) => {
                 let _ = e.print();
-                return if e.use_stderr() {
-                    ExitCode::from(2)
-                } else {
-                    ExitCode::SUCCESS
-                };
+                return if e.use_stderr() { 2 } else { 0 };
             }
         };
         let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
             Ok(args) => args,
             Err(e) => {
                 let _ = e.print();
-                return ExitCode::from(2);
+                return 2;
             }
         };
         let out = Output::new();
@@ -201,12 +267,12 @@ impl<'a> Cli<'a> {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("{}: {e}", out.red("error"));
-                ExitCode::FAILURE
+                1
             }
         }
     }
 
-    fn execute(&self, args: Args, out: &Output) -> Result<ExitCode> {
+    fn execute(&self, args: Args, out: &Output) -> Result<u8> {
         let owned;
         let history: &History = match &args.dir {
             Some(dir) => {
@@ -219,14 +285,10 @@ impl<'a> Cli<'a> {
             .dir
             .clone()
             .unwrap_or_else(|| self.migrations.dir().to_owned());
-        let progress = |m: &Migration, d: Direction| {
-            if std::io::stderr().is_terminal() {
-                let verb = if d == Direction::Up {
-                    "applying"
-                } else {
-                    "reverting"
-                };
-                eprintln!("{} {} ...", out.dim(verb), m.revision);
+        let terminal = std::io::stderr().is_terminal();
+        let progress = |event: Event<'_>| {
+            if terminal {
+                show_progress(event, out);
             }
         };
         let migrator = Migrator::new(history).progress(&progress);
@@ -266,7 +328,7 @@ impl<'a> Cli<'a> {
                     Ok(text) => print!("{text}"),
                     Err(_) => print!("{}", m.to_text()),
                 }
-                Ok(ExitCode::SUCCESS)
+                Ok(OK)
             }
             Command::Adopt { sql } => session.adopt(db, sql),
             Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
@@ -276,7 +338,7 @@ impl<'a> Cli<'a> {
                 let conn = self.open(db, false)?;
                 migrator.accept_edited(&conn, &revision)?;
                 println!("accepted the current text of {revision}");
-                Ok(ExitCode::SUCCESS)
+                Ok(OK)
             }
         }
     }
@@ -288,14 +350,14 @@ impl<'a> Cli<'a> {
         autogenerate: bool,
         allow_data_loss: bool,
         out: &Output,
-    ) -> Result<ExitCode> {
+    ) -> Result<u8> {
         if !autogenerate {
             let path = empty_revision(dir, message)?;
             println!(
                 "wrote {} (empty: fill in its up and down parts)",
                 path.display()
             );
-            return Ok(ExitCode::SUCCESS);
+            return Ok(OK);
         }
         match generate(
             dir,
@@ -320,7 +382,7 @@ impl<'a> Cli<'a> {
                 }
             }
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
     fn models(&self) -> Result<&'a Schema> {
@@ -386,10 +448,10 @@ impl Session<'_, '_> {
         target: &Target,
         sql: bool,
         from: Option<&str>,
-    ) -> Result<ExitCode> {
+    ) -> Result<u8> {
         if sql {
             print!("{}", self.migrator.sql(from, target)?);
-            return Ok(ExitCode::SUCCESS);
+            return Ok(OK);
         }
         if let Target::Revision(revision) = target {
             find(self.history, revision)?; // before the database file is created
@@ -397,7 +459,7 @@ impl Session<'_, '_> {
         let conn = self.cli.open(db, true)?;
         let report = self.migrator.upgrade(&conn, target)?;
         report_run(&report, "applied", self.out);
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
     fn downgrade(
@@ -406,19 +468,19 @@ impl Session<'_, '_> {
         target: &Target,
         sql: bool,
         from: Option<String>,
-    ) -> Result<ExitCode> {
+    ) -> Result<u8> {
         if sql {
             let from = from.or_else(|| self.history.head().map(|m| m.revision.clone()));
             print!("{}", self.migrator.sql(from.as_deref(), target)?);
-            return Ok(ExitCode::SUCCESS);
+            return Ok(OK);
         }
         let conn = self.cli.open(db, false)?;
         let report = self.migrator.downgrade(&conn, target)?;
         report_run(&report, "reverted", self.out);
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
-    fn current(&self, db: Option<&Path>) -> Result<ExitCode> {
+    fn current(&self, db: Option<&Path>) -> Result<u8> {
         let status = self.migrator.status(&self.cli.open(db, false)?)?;
         let current = status
             .current
@@ -443,32 +505,59 @@ impl Session<'_, '_> {
                 difference.describe(&Against::Models)
             );
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
-    fn history(&self, db: Option<&Path>) -> Result<ExitCode> {
-        let applied = match self.cli.database_path(db) {
+    fn history(&self, db: Option<&Path>) -> Result<u8> {
+        let path = self.cli.database_path(db);
+        let status = match &path {
             Some(path) if path.exists() => {
-                self.migrator
-                    .status(&self.cli.open(Some(&path), false)?)?
-                    .applied
+                Some(self.migrator.status(&self.cli.open(Some(path), false)?)?)
             }
-            _ => Vec::new(),
+            _ => None,
         };
+        let head = self.history.head().map(|m| m.revision.as_str());
+        let current = status.as_ref().and_then(|s| s.current.as_deref());
         for m in &self.history.migrations {
-            let state = applied
-                .iter()
-                .find(|a| a.revision == m.revision)
-                .map_or_else(
-                    || self.out.dim("pending").to_string(),
-                    |a| format!("{} {}", a.how, a.applied_at),
-                );
-            println!("{}  {}  [{state}]", m.revision, m.message);
+            let mut line = format!("{}  {}", m.revision, m.message);
+            for (mark, at) in [("head", head), ("current", current)] {
+                if at == Some(m.revision.as_str()) {
+                    line.push_str(&format!("  {}", self.out.green(&format!("({mark})"))));
+                }
+            }
+            if let Some(status) = &status {
+                let state = status
+                    .applied
+                    .iter()
+                    .find(|a| a.revision == m.revision)
+                    .map_or_else(
+                        || self.out.dim("pending").to_string(),
+                        |a| format!("{} {}", a.how, a.applied_at),
+                    );
+                line.push_str(&format!("  [{state}]"));
+            }
+            println!("{line}");
         }
-        Ok(ExitCode::SUCCESS)
+        match (&path, &status) {
+            (_, Some(_)) => {}
+            (Some(path), None) => println!(
+                "{}",
+                self.out.dim(&format!(
+                    "(no database at {}: nothing is applied yet; `upgrade` or the application's start creates it)",
+                    path.display()
+                ))
+            ),
+            (None, None) => println!(
+                "{}",
+                self.out.dim(&format!(
+                    "(no database given: `--database PATH` or {DATABASE_ENV} shows what is applied)"
+                ))
+            ),
+        }
+        Ok(OK)
     }
 
-    fn adopt(&self, db: Option<&Path>, sql: bool) -> Result<ExitCode> {
+    fn adopt(&self, db: Option<&Path>, sql: bool) -> Result<u8> {
         let conn = self.cli.open(db, false)?;
         if sql {
             print!("{}", self.migrator.adoption_sql(&conn)?);
@@ -478,33 +567,33 @@ impl Session<'_, '_> {
                 report_adoption(adoption, self.out);
             }
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
-    fn stamp(&self, db: Option<&Path>, target: &Target) -> Result<ExitCode> {
+    fn stamp(&self, db: Option<&Path>, target: &Target) -> Result<u8> {
         if let Target::Revision(revision) = target {
             find(self.history, revision)?; // before the database file is created
         }
         let report = self.migrator.stamp(&self.cli.open(db, true)?, target)?;
         println!("stamped {}", report.current.as_deref().unwrap_or("base"));
-        Ok(ExitCode::SUCCESS)
+        Ok(OK)
     }
 
-    fn check(&self) -> Result<ExitCode> {
+    fn check(&self) -> Result<u8> {
         match check(self.dir, self.cli.models()?) {
             Ok(()) => {
                 println!("the migrations in {} match the models", self.dir.display());
-                Ok(ExitCode::SUCCESS)
+                Ok(OK)
             }
             Err(e @ Error::ModelsChanged { .. }) => {
                 eprintln!("{}: {e}", self.out.red("check failed"));
-                Ok(ExitCode::FAILURE)
+                Ok(FAILED)
             }
             Err(e) => Err(e),
         }
     }
 
-    fn verify(&self, db: Option<&Path>) -> Result<ExitCode> {
+    fn verify(&self, db: Option<&Path>) -> Result<u8> {
         match self.migrator.check_schema(&self.cli.open(db, false)?) {
             Ok(tolerated) => {
                 println!("the database matches the models");
@@ -515,11 +604,11 @@ impl Session<'_, '_> {
                         difference.describe(&Against::Models)
                     );
                 }
-                Ok(ExitCode::SUCCESS)
+                Ok(OK)
             }
             Err(e @ Error::SchemaMismatch { .. }) => {
                 eprintln!("{}: {e}", self.out.red("verify failed"));
-                Ok(ExitCode::FAILURE)
+                Ok(FAILED)
             }
             Err(e) => Err(e),
         }
@@ -537,9 +626,41 @@ fn find<'h>(history: &'h History, revision: &str) -> Result<&'h Migration> {
     Ok(&history.migrations[history.position(revision)?])
 }
 
+/// Progress on a terminal: each part with its time, and each table rebuild
+/// that took a second or more.
+fn show_progress(event: Event<'_>, out: &Output) {
+    match event {
+        Event::Starting {
+            migration,
+            direction,
+        } => {
+            let verb = if direction == Direction::Up {
+                "applying"
+            } else {
+                "reverting"
+            };
+            eprintln!("{} {} ...", out.dim(verb), migration.revision);
+        }
+        Event::Rebuilt { table, elapsed, .. } if elapsed >= Duration::from_secs(1) => {
+            eprintln!("  rebuilt table `{table}` in {}", seconds(elapsed));
+        }
+        Event::Finished { elapsed, .. } => eprintln!("  done in {}", seconds(elapsed)),
+        _ => {}
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
 /// Lists the revisions no other revision builds on, reading the directory
 /// without requiring one line of revisions (so it can show two heads).
-fn heads(dir: &Path) -> Result<ExitCode> {
+fn heads(dir: &Path) -> Result<u8> {
     let mut migrations = Migration::read_dir(dir)?;
     migrations.sort_by(|a, b| a.revision.cmp(&b.revision));
     let heads: Vec<&Migration> = migrations
@@ -558,9 +679,9 @@ fn heads(dir: &Path) -> Result<ExitCode> {
             "{} heads: keep one line of revisions (see `check` for how)",
             heads.len()
         );
-        return Ok(ExitCode::FAILURE);
+        return Ok(FAILED);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(OK)
 }
 
 fn report_run(report: &Report, verb: &str, out: &Output) {

@@ -74,7 +74,7 @@ pub use error::{Error, QueryError, Result, StatementError};
 pub use generate::{GenerateOptions, Generated, check, empty_revision, generate};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use ledger::Applied;
-pub use migrate::{Adoption, Migrator, Misfit, Progress, Report, Status, Target, migrate};
+pub use migrate::{Adoption, Event, Migrator, Misfit, Progress, Report, Status, Target, migrate};
 pub use migrations::{Migrations, checksum};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};

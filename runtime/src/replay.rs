@@ -2,6 +2,8 @@
 //! point at the file and line, foreign keys off around rebuilds, and replay
 //! of a whole history on an in-memory database.
 
+use std::time::{Duration, Instant};
+
 use rusqlite::Connection;
 
 use crate::introspect::{LiveSchema, introspect};
@@ -26,6 +28,18 @@ pub(crate) fn run_part(
     migration: &Migration,
     direction: Direction,
 ) -> Result<()> {
+    run_part_reporting(conn, migration, direction, &mut |_, _| {})
+}
+
+/// [`run_part`], telling `rebuilt` the table and time of each table rebuild
+/// it ran (the statements under a `-- rebuild table `x`` comment, as the
+/// generator writes them), so a long rebuild is not a silent wait.
+pub(crate) fn run_part_reporting(
+    conn: &Connection,
+    migration: &Migration,
+    direction: Direction,
+    rebuilt: &mut dyn FnMut(&str, Duration),
+) -> Result<()> {
     let (sql, first_line) = match direction {
         Direction::Up => (migration.up.as_str(), migration.lines.0),
         Direction::Down => match &migration.down {
@@ -38,6 +52,8 @@ pub(crate) fn run_part(
             }
         },
     };
+    let rebuilds = rebuild_comments(sql);
+    let mut current: Option<(&str, Instant)> = None;
     for statement in split_statements(sql) {
         let line = first_line.max(1) + statement.line - 1;
         if let Some(why) = forbidden(statement.sql) {
@@ -46,6 +62,18 @@ pub(crate) fn run_part(
                 line,
                 message: why.to_owned(),
             });
+        }
+        let table = rebuilds
+            .iter()
+            .rev()
+            .find(|(at, _)| *at < statement.line)
+            .map(|(_, table)| *table)
+            .filter(|t| !t.is_empty());
+        if current.map(|(t, _)| t) != table {
+            if let Some((done, started)) = current.take() {
+                rebuilt(done, started.elapsed());
+            }
+            current = table.map(|t| (t, Instant::now()));
         }
         conn.execute_batch(statement.sql).map_err(|source| {
             Error::Statement(Box::new(StatementError {
@@ -57,7 +85,26 @@ pub(crate) fn run_part(
             }))
         })?;
     }
+    if let Some((done, started)) = current {
+        rebuilt(done, started.elapsed());
+    }
     Ok(())
+}
+
+/// The lines (1-based in `sql`) that open a table rebuild, and its table:
+/// `-- rebuild table `jobs` (...)`. Any other comment line closes one.
+fn rebuild_comments(sql: &str) -> Vec<(usize, &str)> {
+    sql.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("-- ") && !l.starts_with("-- not compared"))
+        .map(|(i, l)| {
+            let table = l
+                .strip_prefix("-- rebuild table `")
+                .and_then(|rest| rest.split_once('`'))
+                .map_or("", |(table, _)| table);
+            (i + 1, table)
+        })
+        .collect()
 }
 
 /// Why a statement may not appear in a migration, if it may not: every

@@ -10,17 +10,33 @@ use anibridge::models::{ClientTask, EpisodeAvailability, Job};
 use anibridge::{MIGRATIONS, database};
 use stillroom::Model;
 
+const USAGE: &str = "usage: anibridge [db <command>]
+
+  anibridge             run the application (migrates its database first)
+  anibridge db --help   the migration commands (revision, upgrade, history, ...)
+
+The database is the file named by ANIBRIDGE_DB, else anibridge.db.";
+
 fn main() -> ExitCode {
-    let mut args = std::env::args_os().skip(1).peekable();
-    if args.peek().is_some_and(|a| a == "db") {
-        return stillroom::cli::Cli::new(&MIGRATIONS)
-            .name("anibridge db")
-            .default_database(database())
-            .run(args.skip(1));
-    }
-    if let Some(other) = args.next() {
-        eprintln!("unknown argument {other:?}; usage: anibridge [db <command>]");
-        return ExitCode::from(2);
+    // `anibridge db <command>`: stillroom's command line, then exit.
+    stillroom::cli::Cli::new(&MIGRATIONS)
+        .default_database(database())
+        .version(env!("CARGO_PKG_VERSION"))
+        .dispatch();
+    match std::env::args().nth(1).as_deref() {
+        None => {}
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some("-V" | "--version") => {
+            println!("anibridge {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("unknown argument `{other}`\n{USAGE}");
+            return ExitCode::from(2);
+        }
     }
     match run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -365,6 +365,10 @@ fn workflow_upgrade_inspect_downgrade_and_back() {
         assert!(line.contains("[applied "), "{revision} applied\n{history}");
         assert!(!line.contains("pending"), "{history}");
     }
+    assert!(
+        lines[2].contains("(head)  (current)") && !lines[1].contains("(current)"),
+        "{history}"
+    );
 
     // `downgrade -1` is refused by the argument parser (see
     // `downgrade_minus_one_is_a_relative_target`); after `--` it works.
@@ -383,6 +387,12 @@ fn workflow_upgrade_inspect_downgrade_and_back() {
     assert!(lines[1].contains("[applied "), "{history}");
     assert!(
         lines[2].starts_with(R3) && lines[2].contains("[pending]"),
+        "{history}"
+    );
+    assert!(
+        lines[1].contains("(current)")
+            && lines[2].contains("(head)")
+            && !lines[2].contains("(current)"),
         "{history}"
     );
 
@@ -609,6 +619,54 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn relative_targets_are_symmetric_and_wrong_directions_say_so() {
+    let s = Scratch::new("relative-both-ways");
+    let dir = s.migrations("migrations");
+    let db = s.join("work.db");
+    s.db(&dir, &db, &["upgrade", "+2"])
+        .ok()
+        .stdout_has(&format!("current: {R2}"));
+    s.db(&dir, &db, &["upgrade", "-1"])
+        .exits(1)
+        .stderr_has("`-1` goes back: use `downgrade -1`");
+    s.db(&dir, &db, &["downgrade", "+1"])
+        .exits(1)
+        .stderr_has("`+1` goes forward: use `upgrade +1`");
+    s.db(&dir, &db, &["upgrade", "+5"])
+        .exits(1)
+        .stderr_has("goes past the head of the history, which has 3 revisions");
+    s.db(&dir, &db, &["downgrade", "-1"])
+        .ok()
+        .stdout_has(&format!("current: {R1}"));
+}
+
+#[test]
+fn help_and_version_for_the_app_and_its_db_commands() {
+    let s = Scratch::new("help");
+    s.anibridge(["--help"])
+        .run()
+        .ok()
+        .stdout_has("usage: anibridge [db <command>]")
+        .stdout_has("anibridge db --help");
+    let version = s.anibridge(["db", "--version"]).run();
+    version.ok();
+    assert_eq!(
+        version.stdout.trim(),
+        format!(
+            "anibridge db {} (stillroom {})",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    s.anibridge(["db", "--help"])
+        .run()
+        .ok()
+        .stdout_has("Usage: anibridge db [OPTIONS] <COMMAND>")
+        .stdout_has("adopt");
+    assert_no_database(&s.join("anibridge.db"));
+}
+
+#[test]
 fn current_on_a_missing_database_exits_1_and_creates_nothing() {
     let s = Scratch::new("missing");
     let dir = s.migrations("migrations");
@@ -623,12 +681,19 @@ fn current_on_a_missing_database_exits_1_and_creates_nothing() {
     s.db(&dir, &db, &["downgrade", "base"]).exits(1);
     assert_no_database(&db);
 
-    // `history` reads the migrations: all pending, still no database.
+    // `history` reads the migrations, marks the head, and says there is no
+    // database (rather than calling every revision pending); still no
+    // database.
     let history = s.db(&dir, &db, &["history"]);
     history.ok();
-    assert_eq!(history.lines().len(), 3, "{history}");
+    let lines = history.lines();
+    assert_eq!(lines.len(), 4, "{history}");
     assert!(
-        history.lines().iter().all(|l| l.contains("[pending]")),
+        lines[2].ends_with("(head)") && !lines.iter().any(|l| l.contains("pending]")),
+        "{history}"
+    );
+    assert!(
+        lines[3].starts_with("(no database at ") && lines[3].contains("missing.db"),
         "{history}"
     );
     assert_no_database(&db);

@@ -12,7 +12,7 @@ mod offline;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
@@ -23,7 +23,8 @@ pub use self::fit::Misfit;
 use crate::ledger::{self, Applied};
 use crate::migrations::Migrations;
 use crate::replay::{
-    Direction, check_version, foreign_key_violations, foreign_keys_on, run_part, with_foreign_keys,
+    Direction, check_version, foreign_key_violations, foreign_keys_on, run_part_reporting,
+    with_foreign_keys,
 };
 use crate::schema::Schema;
 use crate::store::{History, Migration};
@@ -163,8 +164,39 @@ impl std::fmt::Debug for Migrator<'_> {
     }
 }
 
-/// A callback told of each migration part before it runs.
-pub type Progress<'a> = dyn Fn(&Migration, Direction) + Sync + 'a;
+/// A callback told how a migration call is going ([`Migrator::progress`]).
+pub type Progress<'a> = dyn Fn(Event<'_>) + Sync + 'a;
+
+/// What a migration call reports as it goes.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A migration part is about to run.
+    Starting {
+        /// The migration.
+        migration: &'a Migration,
+        /// Which part.
+        direction: Direction,
+    },
+    /// A table rebuild inside it finished.
+    Rebuilt {
+        /// The migration.
+        migration: &'a Migration,
+        /// The rebuilt table.
+        table: &'a str,
+        /// How long the rebuild took.
+        elapsed: Duration,
+    },
+    /// The part ran (its transaction is not yet committed).
+    Finished {
+        /// The migration.
+        migration: &'a Migration,
+        /// Which part.
+        direction: Direction,
+        /// How long it took.
+        elapsed: Duration,
+    },
+}
 
 /// What one locked pass decided.
 enum Pass<T> {
@@ -213,18 +245,44 @@ impl<'a> Migrator<'a> {
         self
     }
 
-    /// Calls `progress` before each migration part runs (a command line shows
-    /// it: a long table rebuild is not a silent wait).
+    /// Tells `progress` of each migration part as it starts and finishes,
+    /// and of each table rebuild inside it, with times (a command line shows
+    /// them: a long rebuild is not a silent wait). The same events go to
+    /// `tracing`.
     #[must_use]
     pub fn progress(mut self, progress: &'a Progress<'a>) -> Self {
         self.progress = Some(progress);
         self
     }
 
-    fn announce(&self, m: &Migration, direction: Direction) {
-        if let Some(progress) = self.progress {
-            progress(m, direction);
-        }
+    /// Runs one part of `m`, telling the progress callback and `tracing`
+    /// how it goes.
+    fn run(&self, conn: &Connection, m: &Migration, direction: Direction) -> Result<Duration> {
+        let tell = |event: Event<'_>| {
+            if let Some(progress) = self.progress {
+                progress(event);
+            }
+        };
+        tell(Event::Starting {
+            migration: m,
+            direction,
+        });
+        let started = Instant::now();
+        run_part_reporting(conn, m, direction, &mut |table, elapsed| {
+            tracing::info!(revision = %m.revision, table, ms = elapsed.as_millis(), "rebuilt table");
+            tell(Event::Rebuilt {
+                migration: m,
+                table,
+                elapsed,
+            });
+        })?;
+        let elapsed = started.elapsed();
+        tell(Event::Finished {
+            migration: m,
+            direction,
+            elapsed,
+        });
+        Ok(elapsed)
     }
 
     /// Upgrades to head and verifies: what [`migrate`] does.
@@ -405,6 +463,11 @@ impl<'a> Migrator<'a> {
         target: &Target,
         fk_off: bool,
     ) -> Result<Pass<Report>> {
+        if let Target::Relative(k @ ..0) = target {
+            return Err(Error::BadTarget {
+                message: format!("`{k}` goes back: use `downgrade {k}`"),
+            });
+        }
         let mut applied = ledger::read(conn)?;
         self.check_ledger(&applied)?;
         let mut report = Report::default();
@@ -445,10 +508,8 @@ impl<'a> Migrator<'a> {
         }
         for (offset, m) in pending.iter().enumerate() {
             check_version(m)?;
-            self.announce(m, Direction::Up);
-            let started = Instant::now();
-            run_part(conn, m, Direction::Up)?;
-            let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            let elapsed = self.run(conn, m, Direction::Up)?;
+            let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
             ledger::record(conn, current + offset, m, ms, "applied")?;
             tracing::info!(revision = %m.revision, ms, "applied migration");
             report.ran.push(m.revision.clone());
@@ -546,6 +607,11 @@ impl<'a> Migrator<'a> {
         target: &Target,
         fk_off: bool,
     ) -> Result<Pass<Report>> {
+        if let Target::Relative(k @ 1..) = target {
+            return Err(Error::BadTarget {
+                message: format!("`{k:+}` goes forward: use `upgrade {k:+}`"),
+            });
+        }
         let applied = ledger::read(conn)?;
         self.check_ledger(&applied)?;
         let current = applied.len();
@@ -561,10 +627,8 @@ impl<'a> Migrator<'a> {
         }
         let mut report = Report::default();
         for m in steps.iter().rev() {
-            self.announce(m, Direction::Down);
-            let started = Instant::now();
-            run_part(conn, m, Direction::Down)?;
-            tracing::info!(revision = %m.revision, ms = started.elapsed().as_millis(), "reverted migration");
+            let elapsed = self.run(conn, m, Direction::Down)?;
+            tracing::info!(revision = %m.revision, ms = elapsed.as_millis(), "reverted migration");
             report.ran.push(m.revision.clone());
         }
         if fk_off {
@@ -678,7 +742,12 @@ impl<'a> Migrator<'a> {
                     .filter(|&t| t <= n)
                     .ok_or_else(|| Error::BadTarget {
                         message: format!(
-                            "{k:+} from revision {current} of {n} is outside the history"
+                            "`{k:+}` from the database's revision ({}) goes {} the history, which has {n} revision{}",
+                            current
+                                .checked_sub(1)
+                                .map_or("base".to_owned(), |i| format!("`{}`", self.history.migrations[i].revision)),
+                            if *k < 0 { "back past the start of" } else { "past the head of" },
+                            if n == 1 { "" } else { "s" }
                         ),
                     })
             }

@@ -397,7 +397,10 @@ fn killed_child_entry() -> TestResult {
     let history = History::read(Path::new(&migrations))?;
     let conn = stillroom::open(&db)?;
     let seen = std::sync::atomic::AtomicUsize::new(0);
-    let progress = |_: &stillroom::Migration, _: stillroom::Direction| {
+    let progress = |event: stillroom::Event<'_>| {
+        if !matches!(event, stillroom::Event::Starting { .. }) {
+            return;
+        }
         if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 4 {
             let _ = fs::write(&paused, "paused");
             loop {

@@ -15,6 +15,7 @@ mod generate;
 mod history;
 mod migrate;
 mod migration_properties;
+mod readme;
 mod rebuild;
 mod refusals;
 mod render;
