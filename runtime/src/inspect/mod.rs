@@ -20,8 +20,9 @@ use std::fmt::Write as _;
 
 use rusqlite::Connection;
 
-use crate::Result;
 use crate::introspect::{LiveSchema, SchemaObject, introspect};
+use crate::schema::{Problem, Schema};
+use crate::{Result, Table};
 
 /// Reads the schema of `conn`'s `main` database and writes Rust source for
 /// its tables: one `#[derive(stillroom::Model)]` struct each. See
@@ -122,13 +123,14 @@ pub fn models_source(live: &LiveSchema) -> String {
     let mut out = header(live, &blank);
     for (table, name) in named.into_iter().zip(struct_names) {
         out.push('\n');
-        out.push_str(&source::model(&draft::model(table, name, &mut index_names)));
+        let model = draft::model(&live.schema, table, name, &mut index_names);
+        out.push_str(&source::model(&model));
     }
     out
 }
 
 /// What the source is, what to do with it, and what it leaves out.
-fn header(live: &LiveSchema, blank: &[&crate::Table]) -> String {
+fn header(live: &LiveSchema, blank: &[&Table]) -> String {
     let mut lines: Vec<String> = [
         "Models of the tables of an existing SQLite database, written by `stillroom::inspect`.",
         "",
@@ -154,6 +156,16 @@ fn header(live: &LiveSchema, blank: &[&crate::Table]) -> String {
     }));
     left_out.extend(live.views.iter().map(|v| object("view", v)));
     left_out.extend(live.triggers.iter().map(|t| object("trigger", t)));
+    let refused = refused(live);
+    if !refused.is_empty() {
+        lines.push(String::new());
+        lines.push(
+            "stillroom refuses these models as they are (SQLite took what they declare): fix"
+                .into(),
+        );
+        lines.push("them, and the database with them, before generating a revision:".into());
+        lines.extend(refused.iter().flat_map(|p| list_item(p)));
+    }
     if !left_out.is_empty() {
         lines.push(String::new());
         lines.push(
@@ -170,6 +182,39 @@ fn header(live: &LiveSchema, blank: &[&crate::Table]) -> String {
     let mut out = String::new();
     source::comments(&mut out, "", &lines);
     out
+}
+
+/// What a model set of these tables would be refused for (a foreign key to
+/// a missing table, or between columns of different types, ...), as the
+/// models spell their foreign keys. A missing key has its own note.
+fn refused(live: &LiveSchema) -> Vec<String> {
+    let mut tables = live.schema.tables().to_vec();
+    for table in &mut tables {
+        for fk in &mut table.foreign_keys {
+            *fk = draft::resolved(fk, &live.schema);
+        }
+    }
+    match Schema::new(tables) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .problems
+            .iter()
+            .filter(|p| !matches!(p, Problem::NoPrimaryKey { .. }))
+            .map(|p| source::comment_text(&p.to_string()))
+            .collect(),
+    }
+}
+
+/// `text` as a list item, wrapped: `- ` before its first line, two blanks
+/// before the others.
+fn list_item(text: &str) -> Vec<String> {
+    let lines = source::wrap("  ", &[text.to_owned()]);
+    let prefix = |i| if i == 0 { "- " } else { "  " };
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}{l}", prefix(i)))
+        .collect()
 }
 
 /// A view or trigger: its name, then its SQL, indented.

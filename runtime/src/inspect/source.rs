@@ -144,7 +144,7 @@ fn attribute(out: &mut String, indent: &str, items: &[Item]) {
 
 /// `notes` broken into lines that fit the width after `indent` and `// `,
 /// between words (a longer word keeps its own line).
-fn wrap(indent: &str, notes: &[String]) -> Vec<String> {
+pub(super) fn wrap(indent: &str, notes: &[String]) -> Vec<String> {
     let room = MAX_WIDTH.saturating_sub(width(indent) + 3);
     let mut lines = Vec::new();
     for note in notes {

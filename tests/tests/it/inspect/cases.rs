@@ -178,7 +178,8 @@ CREATE TABLE notes (
 
 /// Indexes with stillroom's names (on a field, or on the struct when the
 /// field has one already) and others; foreign keys with actions, composite,
-/// self-referencing, to a parent's implicit key, and two on one column.
+/// self-referencing, to a parent's implicit key, to names in another case,
+/// and two on one column.
 const INDEXES_FKS: &str = r#"
 CREATE TABLE "parents" (
     "id" INTEGER NOT NULL PRIMARY KEY,
@@ -199,6 +200,7 @@ CREATE TABLE "children" (
     "version" INTEGER,
     "next_id" INTEGER REFERENCES "children" ("id") ON DELETE SET DEFAULT,
     "implicit" INTEGER REFERENCES "parents",
+    "shouted" INTEGER REFERENCES "PARENTS" ("ID"),
     FOREIGN KEY ("region", "version") REFERENCES "parents" ("region", "version") ON DELETE CASCADE ON UPDATE CASCADE,
     FOREIGN KEY ("parent_id") REFERENCES "parents" ("id")
 ) STRICT;

@@ -41,6 +41,8 @@ pub struct Children {
     pub next_id: Option<i64>,
     #[model(references = "parents(id)")]
     pub implicit: Option<i64>,
+    #[model(references = "parents(id)")]
+    pub shouted: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, stillroom::Model)]
