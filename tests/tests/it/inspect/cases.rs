@@ -150,7 +150,7 @@ CREATE TABLE spellings (
 
 /// Defaults holding quotes, backslashes, `"#`, parentheses, CURRENT_TIMESTAMP,
 /// signed and hex numbers and blobs; CHECKs with quotes, backslashes and a
-/// comment; table CHECKs, one named.
+/// comment; table CHECKs, one named; lines too long for one line.
 const DEFAULTS_CHECKS: &str = r##"
 CREATE TABLE notes (
     id INTEGER NOT NULL PRIMARY KEY,
@@ -171,6 +171,8 @@ CREATE TABLE notes (
     bytes BLOB NOT NULL DEFAULT X'00FF',
     absent TEXT DEFAULT NULL,
     yes INTEGER NOT NULL DEFAULT TRUE,
+    a_column_whose_name_goes_on_long_enough_that_its_field_cannot_stay_on_one_line ANY,
+    wordy TEXT DEFAULT 'words' CHECK (wordy IS NULL OR (length(wordy) BETWEEN 3 AND 300 AND wordy NOT LIKE '% %')),
     CHECK (title <> quoted),
     CONSTRAINT negative_not_zero CHECK (negative <> 0)
 ) STRICT;
@@ -205,6 +207,7 @@ CREATE TABLE "children" (
     FOREIGN KEY ("parent_id") REFERENCES "parents" ("id")
 ) STRICT;
 CREATE INDEX "Children By Parent" ON "children" ("parent_id", "id");
+CREATE INDEX "children_by_parent_code_region_version_and_next_so_the_list_wraps" ON "children" ("parent_code", "region", "version", "next_id");
 CREATE UNIQUE INDEX "uq_children_region_version" ON "children" ("version", "region");
 "#;
 

@@ -51,4 +51,11 @@ pub struct Notes {
     pub absent: Option<String>,
     #[model(default = "TRUE")]
     pub yes: i64,
+    pub a_column_whose_name_goes_on_long_enough_that_its_field_cannot_stay_on_one_line:
+        Option<stillroom::rusqlite::types::Value>,
+    #[model(
+        default = "'words'",
+        check = "wordy IS NULL OR (length(wordy) BETWEEN 3 AND 300 AND wordy NOT LIKE '% %')"
+    )]
+    pub wordy: Option<String>,
 }

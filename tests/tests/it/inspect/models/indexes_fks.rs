@@ -14,6 +14,13 @@
 #[derive(Debug, Clone, PartialEq, stillroom::Model)]
 #[allow(clippy::duplicated_attributes, reason = "a field may be named in two lists")]
 #[model(index(parent_id, id, name = "Children By Parent"))]
+#[model(index(
+    parent_code,
+    region,
+    version,
+    next_id,
+    name = "children_by_parent_code_region_version_and_next_so_the_list_wraps"
+))]
 #[model(unique(version, region, name = "uq_children_region_version"))]
 #[model(foreign_key(
     parent_id,
