@@ -205,3 +205,21 @@ mod tests {
         assert_eq!(expression_text("[a--b] > 0"), "[a--b] > 0");
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Defaults and checks come from any database: no text may make
+        /// them panic.
+        #[test]
+        fn any_text(text in "(?s)[\\PC\n\"'`\\[\\]()-/*;]{0,60}") {
+            let _ = expression_text(&text);
+            let _ = double_quoted_string(&text);
+            let _ = default_text(&text);
+        }
+    }
+}

@@ -2,12 +2,11 @@
 //! `#[derive(Model)]` struct per table, for adopting a database made
 //! without stillroom (diesel's `print-schema`, Django's `inspectdb`).
 //!
-//! The models are meant to be exact: compiled, they give the schema the
-//! database has, as [`diff`](crate::diff) compares schemas, so that a first
-//! revision generated from them is the database's schema and `migrate`
-//! adopts the database at that revision. Where the derive cannot say
-//! exactly what the database has, a note in the source starting with
-//! `differs:` says what and what follows.
+//! The models are exact: compiled, they give the schema the database has,
+//! as [`diff`](crate::diff) compares schemas, so that a first revision
+//! generated from them is the database's schema and `migrate` adopts the
+//! database at that revision. Where the derive cannot declare exactly what
+//! the database has, the source says so in a note starting with `differs:`.
 
 mod attr_sql;
 mod draft;
@@ -85,8 +84,10 @@ pub fn inspect(conn: &Connection) -> Result<String> {
 ///
 /// Views, triggers, expression and partial indexes, generated columns,
 /// virtual tables, WITHOUT ROWID and COLLATE cannot be declared by a model:
-/// the source names them in its header. A table without a primary key gets
-/// a note and no key, so the derive's error asks for one.
+/// the source names them in its header, and also lists what stillroom
+/// refuses in a model set that SQLite took (a foreign key between columns of
+/// different types). A table without a primary key gets a note and no key,
+/// so that the derive's error asks for one.
 ///
 /// ```
 /// use stillroom::{Column, LiveSchema, Schema, SqlType, Table};
@@ -129,34 +130,26 @@ pub fn models_source(live: &LiveSchema) -> String {
     out
 }
 
-/// What the source is, what to do with it, and what it leaves out.
+/// What the source is and what to do with it.
+const INTRODUCTION: &str = "\
+Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+
+Review them: the names of structs and fields, the Rust type chosen for each column,
+and every note. A note starting with \"differs:\" marks what a model cannot declare
+exactly; there the database differs from these models.
+
+Then add them to the application and generate the first revision from them
+(`db revision --autogenerate -m \"initial\"`): `migrate` adopts this database at that
+revision, its schema being the revision's. Where a note says the database differs, write
+the first revision by hand instead (`db revision -m \"initial\"`, holding the database's
+own CREATE statements) so that the database is adopted at it, then generate the second
+from the models: it makes the changes the notes name.";
+
+/// The header: what the source is, what to do with it, what stillroom
+/// would refuse in it, and what it leaves out.
 fn header(live: &LiveSchema, blank: &[&Table]) -> String {
-    let mut lines: Vec<String> = [
-        "Models of the tables of an existing SQLite database, written by `stillroom::inspect`.",
-        "",
-        "Review them: the names of structs and fields, the Rust type chosen for each column,",
-        "and every note. A note starting with \"differs:\" marks what a model cannot declare",
-        "exactly; there the database differs from these models.",
-        "",
-        "Then add them to the application and generate the first revision from them",
-        "(`db revision --autogenerate -m \"initial\"`): `migrate` adopts this database at that",
-        "revision, its schema being the revision's. Where a note says the database differs, write",
-        "the first revision by hand instead (`db revision -m \"initial\"`, holding the database's",
-        "own CREATE statements) so that the database is adopted at it, then generate the second",
-        "from the models: it makes the changes the notes name.",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut left_out: Vec<String> = live.unsupported.clone();
-    left_out.extend(blank.iter().map(|t| {
-        format!(
-            "table {}: a blank name, which `table = \"...\"` cannot hold",
-            draft::code(&t.name)
-        )
-    }));
-    left_out.extend(live.views.iter().map(|v| object("view", v)));
-    left_out.extend(live.triggers.iter().map(|t| object("trigger", t)));
-    let refused = refused(live);
+    let mut lines: Vec<String> = INTRODUCTION.lines().map(String::from).collect();
+    let refused: Vec<String> = refused(live).iter().flat_map(|p| list_item(p)).collect();
     if !refused.is_empty() {
         lines.push(String::new());
         lines.push(
@@ -164,8 +157,15 @@ fn header(live: &LiveSchema, blank: &[&Table]) -> String {
                 .into(),
         );
         lines.push("them, and the database with them, before generating a revision:".into());
-        lines.extend(refused.iter().flat_map(|p| list_item(p)));
+        lines.extend(refused);
     }
+    let mut left_out: Vec<String> = live.unsupported.clone();
+    left_out.extend(blank.iter().map(|t| {
+        let name = draft::code(&t.name);
+        format!("table {name}: a blank name, which `table = \"...\"` cannot hold")
+    }));
+    left_out.extend(live.views.iter().map(|v| object("view", v)));
+    left_out.extend(live.triggers.iter().map(|t| object("trigger", t)));
     if !left_out.is_empty() {
         lines.push(String::new());
         lines.push(

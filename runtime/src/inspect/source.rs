@@ -343,3 +343,27 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Names and SQL from any database: a comment line stays one line,
+        /// and a string literal is one token that closes where it ends.
+        #[test]
+        fn any_text(text in "(?s)[\\PC\\p{Cc}\u{202E}\"#\\\\]{0,40}") {
+            prop_assert!(!comment_text(&text).chars().any(must_escape));
+            let literal = rust_string(&text);
+            prop_assert!(!literal.chars().any(must_escape), "{literal}");
+            if let Some(raw) = literal.strip_prefix('r') {
+                let hashes = raw.chars().take_while(|&c| c == '#').count();
+                let body = &raw[hashes + 1..];
+                let close = format!("\"{}", "#".repeat(hashes));
+                prop_assert_eq!(body.find(&close), Some(body.len() - close.len()));
+            }
+        }
+    }
+}
