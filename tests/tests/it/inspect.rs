@@ -261,6 +261,45 @@ fn sqlalchemy_database() -> TestResult {
     Ok(())
 }
 
+/// ANY columns, as `Value` fields, keep each value as it was given: an
+/// integer, text that looks like one, a blob, NULL.
+#[test]
+fn any_columns_keep_values_as_given() -> TestResult {
+    use models::strict_types::AnyKeys;
+    use rusqlite::types::Value;
+    use stillroom::Model as _;
+
+    let conn = cases::database(
+        cases::all()
+            .iter()
+            .find(|c| c.name == "strict_types")
+            .ok_or("no strict_types case")?,
+    )?;
+    let rows = [
+        AnyKeys {
+            k: Value::Integer(1),
+            v: Some(Value::Text("1".into())),
+        },
+        AnyKeys {
+            k: Value::Text("1".into()),
+            v: Some(Value::Blob(vec![0, 1])),
+        },
+        AnyKeys {
+            k: Value::Real(1.5),
+            v: None,
+        },
+    ];
+    for row in &rows {
+        row.insert(&conn)?;
+    }
+    assert_eq!(
+        AnyKeys::get(&conn, Value::Text("1".into()))?.as_ref(),
+        Some(&rows[1])
+    );
+    assert_eq!(AnyKeys::count(&conn)?, 3);
+    Ok(())
+}
+
 /// A table without a primary key gets a note saying the model needs one,
 /// and no key, so that the derive's own error asks for it.
 #[test]
