@@ -111,7 +111,7 @@ fn numeric(declared: &str, integer: Base) -> Choice {
             (
                 Base::I64,
                 Some(
-                    "without a CHECK: `i64` reads the 0 and 1 ORMs store; `bool` would add the column CHECK `IN (0, 1)`",
+                    "no column CHECK `IN (0, 1)`, so `i64`, which reads the 0 and 1 ORMs store (`bool` would add that CHECK)",
                 ),
             )
         }

@@ -64,8 +64,8 @@ pub struct Spellings {
     // reads; integers beyond 2^53 only approximately (`Value` keeps them exact)
     #[model(sql_type = "DECIMAL(10,5)")]
     pub e_decimal: Option<f64>,
-    // declared BOOLEAN (NUMERIC affinity): without a CHECK: `i64` reads the 0 and 1 ORMs store;
-    // `bool` would add the column CHECK `IN (0, 1)`
+    // declared BOOLEAN (NUMERIC affinity): no column CHECK `IN (0, 1)`, so `i64`, which reads the 0
+    // and 1 ORMs store (`bool` would add that CHECK)
     #[model(sql_type = "BOOLEAN")]
     pub e_boolean: Option<i64>,
     // declared DATE (NUMERIC affinity): `String` reads the ISO 8601 text ORMs store; a value that

@@ -41,8 +41,8 @@ pub struct UserRoles {
     // number, which it cannot read
     #[model(primary_key, column = "_", sql_type = "JSON")]
     pub column: String,
-    // declared BOOLEAN (NUMERIC affinity): without a CHECK: `i64` reads the 0 and 1 ORMs store;
-    // `bool` would add the column CHECK `IN (0, 1)`
+    // declared BOOLEAN (NUMERIC affinity): no column CHECK `IN (0, 1)`, so `i64`, which reads the 0
+    // and 1 ORMs store (`bool` would add that CHECK)
     #[model(sql_type = "BOOLEAN", default = r"'back\slash'")]
     pub r#fn: i64,
     #[model(column = "a b", sql_type = "INT", default = "'x'")]

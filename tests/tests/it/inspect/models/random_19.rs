@@ -38,8 +38,8 @@ pub struct HttpLog {
     #[model(sql_type = "DATE", default = "''")]
     pub name: String,
     pub r#async: Option<stillroom::rusqlite::types::Value>,
-    // declared BOOLEAN (NUMERIC affinity): without a CHECK: `i64` reads the 0 and 1 ORMs store;
-    // `bool` would add the column CHECK `IN (0, 1)`
+    // declared BOOLEAN (NUMERIC affinity): no column CHECK `IN (0, 1)`, so `i64`, which reads the 0
+    // and 1 ORMs store (`bool` would add that CHECK)
     #[model(column = "_", sql_type = "BOOLEAN", default = "CURRENT_TIMESTAMP")]
     pub column: i64,
     #[model(column = "crate", default = "0")]

@@ -23,8 +23,8 @@ pub struct Posts {
     pub title: String,
     #[model(sql_type = "FLOAT")]
     pub score: Option<f64>,
-    // declared BOOLEAN (NUMERIC affinity): without a CHECK: `i64` reads the 0 and 1 ORMs store;
-    // `bool` would add the column CHECK `IN (0, 1)`
+    // declared BOOLEAN (NUMERIC affinity): no column CHECK `IN (0, 1)`, so `i64`, which reads the 0
+    // and 1 ORMs store (`bool` would add that CHECK)
     #[model(sql_type = "BOOLEAN")]
     pub published: i64,
     // declared DATETIME (NUMERIC affinity): `String` reads the ISO 8601 text ORMs store; a value
@@ -44,8 +44,8 @@ pub struct Users {
     pub name: String,
     #[model(sql_type = "VARCHAR(120)", unique)]
     pub email: Option<String>,
-    // declared BOOLEAN (NUMERIC affinity): without a CHECK: `i64` reads the 0 and 1 ORMs store;
-    // `bool` would add the column CHECK `IN (0, 1)`
+    // declared BOOLEAN (NUMERIC affinity): no column CHECK `IN (0, 1)`, so `i64`, which reads the 0
+    // and 1 ORMs store (`bool` would add that CHECK)
     #[model(sql_type = "BOOLEAN")]
     pub is_admin: i64,
     // declared DATETIME (NUMERIC affinity): `String` reads the ISO 8601 text ORMs store; a value
