@@ -17,6 +17,7 @@ use crate::schema::{SqlType, quote_ident, quote_literal};
 /// | `f32`, `f64` | `REAL` |
 /// | `String` | `TEXT` |
 /// | `Vec<u8>`, `[u8; N]` | `BLOB` |
+/// | `rusqlite::types::Value` | `ANY` (STRICT tables keep each value as given) |
 /// | `Option<T>` | as `T`, but nullable |
 /// | chrono's `NaiveDate`, `NaiveTime`, `NaiveDateTime`, `DateTime<Utc / Local / FixedOffset>` (feature `chrono`) | `TEXT` (ISO 8601) |
 /// | time's `Date`, `Time`, `PrimitiveDateTime`, `OffsetDateTime`, `UtcDateTime` (feature `time`) | `TEXT` (ISO 8601) |
@@ -125,6 +126,11 @@ impl<const N: usize> ColumnType for [u8; N] {
 impl ColumnType for bool {
     const SQL_TYPE: SqlType = SqlType::Integer;
     const CHECK: Option<ValueCheck> = Some(ValueCheck::Boolean);
+}
+
+/// Any value, as stored: the column type of STRICT's `ANY` columns.
+impl ColumnType for rusqlite::types::Value {
+    const SQL_TYPE: SqlType = SqlType::Any;
 }
 
 impl<T: ColumnType> ColumnType for Option<T> {

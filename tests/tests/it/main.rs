@@ -13,6 +13,7 @@ mod derive;
 mod diff;
 mod generate;
 mod history;
+mod inspect;
 mod migrate;
 mod migration_properties;
 mod readme;

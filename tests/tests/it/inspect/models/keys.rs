@@ -1,0 +1,44 @@
+// Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+//
+// Review them: the names of structs and fields, the Rust type chosen for each column,
+// and every note. A note starting with "differs:" marks what a model cannot declare
+// exactly; there the database differs from these models.
+//
+// Then add them to the application and generate the first revision from them
+// (`db revision --autogenerate -m "initial"`): `migrate` adopts this database at that
+// revision, its schema being the revision's. Where a note says the database differs, write
+// the first revision by hand instead (`db revision -m "initial"`, holding the database's
+// own CREATE statements) so that the database is adopted at it, then generate the second
+// from the models: it makes the changes the notes name.
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(strict = false)]
+pub struct Authors {
+    #[model(primary_key)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+pub struct Codes {
+    #[model(primary_key)]
+    pub code: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(primary_key(slug, season, episode))]
+pub struct Episodes {
+    pub slug: String,
+    pub episode: i64,
+    pub season: i64,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(strict = false)]
+pub struct Tags {
+    #[model(primary_key, autoincrement)]
+    pub id: i64,
+    pub label: String,
+}

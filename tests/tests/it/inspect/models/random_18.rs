@@ -1,0 +1,34 @@
+// Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+//
+// Review them: the names of structs and fields, the Rust type chosen for each column,
+// and every note. A note starting with "differs:" marks what a model cannot declare
+// exactly; there the database differs from these models.
+//
+// Then add them to the application and generate the first revision from them
+// (`db revision --autogenerate -m "initial"`): `migrate` adopts this database at that
+// revision, its schema being the revision's. Where a note says the database differs, write
+// the first revision by hand instead (`db revision -m "initial"`, holding the database's
+// own CREATE statements) so that the database is adopted at it, then generate the second
+// from the models: it makes the changes the notes name.
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(strict = false)]
+pub struct Jobs {
+    #[model(primary_key, default = "X'00FF'")]
+    pub stmt: Vec<u8>,
+    #[model(references = "jobs(stmt)", on_delete = "cascade")]
+    pub ref_stmt: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(table = "option")]
+pub struct OptionTable {
+    #[model(primary_key, column = "first-name", default = "'it''s'")]
+    pub first_name: stillroom::rusqlite::types::Value,
+    pub r#async: Option<String>,
+    pub table: f64,
+    #[model(column = "1st", sql_type = "INT")]
+    pub c_1st: i64,
+    #[model(column = "ref_first-name", references = "option(first-name)", on_delete = "cascade")]
+    pub ref_first_name: stillroom::rusqlite::types::Value,
+}

@@ -1,0 +1,25 @@
+// Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+//
+// Review them: the names of structs and fields, the Rust type chosen for each column,
+// and every note. A note starting with "differs:" marks what a model cannot declare
+// exactly; there the database differs from these models.
+//
+// Then add them to the application and generate the first revision from them
+// (`db revision --autogenerate -m "initial"`): `migrate` adopts this database at that
+// revision, its schema being the revision's. Where a note says the database differs, write
+// the first revision by hand instead (`db revision -m "initial"`, holding the database's
+// own CREATE statements) so that the database is adopted at it, then generate the second
+// from the models: it makes the changes the notes name.
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(table = "String")]
+pub struct StringTable {
+    #[model(primary_key, column = "self", default = "X'00FF'")]
+    pub self_: Vec<u8>,
+    #[model(default = "0x1F")]
+    pub r#where: i64,
+    #[model(default = "X'00FF'")]
+    pub count: Vec<u8>,
+    #[model(references = "String(self)", on_delete = "cascade")]
+    pub ref_self: Option<Vec<u8>>,
+}

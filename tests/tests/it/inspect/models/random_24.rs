@@ -1,0 +1,28 @@
+// Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+//
+// Review them: the names of structs and fields, the Rust type chosen for each column,
+// and every note. A note starting with "differs:" marks what a model cannot declare
+// exactly; there the database differs from these models.
+//
+// Then add them to the application and generate the first revision from them
+// (`db revision --autogenerate -m "initial"`): `migrate` adopts this database at that
+// revision, its schema being the revision's. Where a note says the database differs, write
+// the first revision by hand instead (`db revision -m "initial"`, holding the database's
+// own CREATE statements) so that the database is adopted at it, then generate the second
+// from the models: it makes the changes the notes name.
+
+#[derive(Debug, Clone, PartialEq, stillroom::Model)]
+#[model(strict = false)]
+#[model(unique(upper, name = "idx_jobs_1"))]
+pub struct Jobs {
+    #[model(
+        primary_key,
+        column = "UPPER",
+        index,
+        default = r##"'"#'"##,
+        check = r#""UPPER" NOT LIKE '%\%'"#
+    )]
+    pub upper: String,
+    #[model(references = "jobs(UPPER)", on_delete = "set default", on_update = "set null")]
+    pub ref_upper: Option<String>,
+}
