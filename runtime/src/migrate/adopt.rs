@@ -248,12 +248,14 @@ pub(super) fn has_user_tables(conn: &Connection) -> Result<bool> {
         .exists([])?)
 }
 
-/// Every `table.column` name of the user's tables, lower-cased: a cheap
-/// first comparison before a full one.
+/// Every `table.column` name of the user's tables, lower-cased, as
+/// `introspect` reads them (no virtual or shadow tables, no generated
+/// columns): a cheap first comparison before a full one.
 fn column_names(conn: &Connection) -> Result<BTreeSet<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT lower(m.name || '.' || c.name) FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS c \
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
+        "SELECT lower(t.name || '.' || c.name) FROM pragma_table_list AS t JOIN pragma_table_xinfo(t.name) AS c \
+         WHERE t.schema = 'main' AND t.type = 'table' AND c.hidden = 0 \
+         AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND t.name NOT LIKE 'stillroom\\_%' ESCAPE '\\'",
     )?;
     let names = stmt
         .query_map([], |r| r.get(0))?
@@ -302,17 +304,29 @@ pub(crate) fn blocked_message(
     unsupported: &[String],
 ) -> String {
     let mut out = format!(
-        "this database has the tables and columns of revision `{revision}`, but converting it to that revision's exact schema would change or reject stored values, so it was not adopted (nothing was changed):"
+        "this database has the tables and columns of revision `{revision}`, but converting it to that revision's exact schema would "
     );
+    out.push_str(match (misfits.is_empty(), unsupported.is_empty()) {
+        (false, true) => "change or reject stored values",
+        (true, false) => "rebuild tables with parts stillroom cannot recreate",
+        _ => "change or reject stored values, and rebuild tables with parts stillroom cannot recreate",
+    });
+    out.push_str(", so it was not adopted (nothing was changed):");
     for m in misfits {
         out.push_str("\n  - ");
         out.push_str(&m.to_string());
     }
     for u in unsupported {
-        out.push_str(&format!(
-            "\n  - the conversion rebuilds a table with {u}, which stillroom cannot recreate"
-        ));
+        out.push_str(&format!("\n  - a rebuilt table has {u}"));
     }
-    out.push_str("\nCorrect or remove those rows (or change the model so they fit) and start again; `db adopt --sql` shows the conversion");
+    if !misfits.is_empty() {
+        out.push_str(
+            "\nCorrect or remove those rows (or change the model so they fit) and start again",
+        );
+    }
+    if !unsupported.is_empty() {
+        out.push_str("\nA rebuild would drop those parts: either make the first revision declare those tables exactly as the database does, so that nothing is rebuilt (`db inspect` shows how the database declares them), or remove those parts by hand and start again");
+    }
+    out.push_str("; `db adopt --sql` shows the conversion");
     out
 }

@@ -1069,7 +1069,10 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
     // Targets that do not fit change nothing.
     let before = snapshot(&conn)?;
     for (target, expected) in [
-        (Target::Relative(-3), "goes back past the start of the history"),
+        (
+            Target::Relative(-3),
+            "goes back past the start of the history",
+        ),
         (Target::Revision("0009".into()), "no revision `0009`"),
         (
             Target::Revision("000".into()),
