@@ -533,7 +533,7 @@ fn a_table_with_a_collation_is_not_rebuilt_behind_the_users_back() -> TestResult
         "{err:?}"
     );
     assert!(
-        message.contains("which stillroom cannot recreate"),
+        message.contains("parts stillroom cannot recreate"),
         "{message}"
     );
     Ok(())
