@@ -114,6 +114,12 @@ enum Command {
         #[arg(long)]
         sql: bool,
     },
+    /// Write `#[derive(Model)]` source for every table of the database (reads it only)
+    Inspect {
+        /// Write the source to FILE instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Record TARGET as the database's revision without running anything
     Stamp {
         /// A revision, `head` or `base`
@@ -331,6 +337,7 @@ impl<'a> Cli<'a> {
                 Ok(OK)
             }
             Command::Adopt { sql } => session.adopt(db, sql),
+            Command::Inspect { output } => session.inspect(db, output.as_deref()),
             Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
             Command::Check => session.check(),
             Command::Verify => session.verify(db),
@@ -400,6 +407,33 @@ impl<'a> Cli<'a> {
                     .map(PathBuf::from)
             })
             .or_else(|| self.default_database.clone())
+    }
+
+    /// Opens an existing database for reading only.
+    fn open_read_only(&self, flag: Option<&Path>) -> Result<Connection> {
+        let path = self.existing(flag)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Connection::open_with_flags(&path, flags).map_err(|source| Error::Io {
+            path: path.clone(),
+            source: std::io::Error::other(source.to_string()),
+        })
+    }
+
+    /// The database's path, which must exist.
+    fn existing(&self, flag: Option<&Path>) -> Result<PathBuf> {
+        let path = self.database_path(flag).ok_or_else(|| Error::BadTarget {
+            message: format!("no database given: use --database PATH or set {DATABASE_ENV}"),
+        })?;
+        if path.exists() {
+            Ok(path)
+        } else {
+            Err(Error::BadTarget {
+                message: format!(
+                    "no database at {} (nothing has migrated it yet)",
+                    path.display()
+                ),
+            })
+        }
     }
 
     /// Opens the database; `create` for the commands that may start one.
@@ -566,6 +600,24 @@ impl Session<'_, '_> {
             if let Some(adoption) = &report.adopted {
                 report_adoption(adoption, self.out);
             }
+        }
+        Ok(OK)
+    }
+
+    fn inspect(&self, db: Option<&Path>, output: Option<&Path>) -> Result<u8> {
+        let source = crate::inspect(&self.cli.open_read_only(db)?)?;
+        match output {
+            Some(path) => {
+                std::fs::write(path, &source).map_err(|e| Error::Io {
+                    path: path.to_owned(),
+                    source: e,
+                })?;
+                eprintln!(
+                    "wrote {}: review it, then generate the first revision from it",
+                    path.display()
+                );
+            }
+            None => print!("{source}"),
         }
         Ok(OK)
     }

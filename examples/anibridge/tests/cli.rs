@@ -1150,6 +1150,8 @@ fn the_guides_adoption_walkthrough_shows_real_output() {
             .expect("make the database");
         path
     };
+    let inspected = s.db(&dir, &made("inspect.db", ""), &["inspect"]);
+    inspected.ok();
     let adopted = s.db(&dir, &made("adopt.db", ""), &["upgrade"]);
     adopted.ok();
     let no_match = s.db(
@@ -1172,6 +1174,7 @@ fn the_guides_adoption_walkthrough_shows_real_output() {
     );
     misfit.exits(1);
     check_guide(&[
+        ("inspect-output", inspected.stdout.clone()),
         ("adopt-upgrade", adopted.stdout.clone()),
         ("adopt-no-match", no_match.stderr.clone()),
         ("adopt-misfit", misfit.stderr.clone()),

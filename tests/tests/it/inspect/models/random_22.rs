@@ -6,10 +6,9 @@
 //
 // Then add them to the application and generate the first revision from them
 // (`db revision --autogenerate -m "initial"`): `migrate` adopts this database at that
-// revision, its schema being the revision's. Where a note says the database differs, write
-// the first revision by hand instead (`db revision -m "initial"`, holding the database's
-// own CREATE statements) so that the database is adopted at it, then generate the second
-// from the models: it makes the changes the notes name.
+// revision, its schema being the revision's. Where a note says the database differs,
+// adoption converts the database to the models' declaration, after checking that every
+// stored value fits it (`db adopt --sql` shows the conversion first).
 
 #[derive(Debug, Clone, PartialEq, stillroom::Model)]
 #[model(table = "String")]
