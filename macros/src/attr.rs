@@ -458,8 +458,9 @@ fn index_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<IndexSpec> {
     let unique = meta.path.is_ident("unique");
     let word = if unique { "unique" } else { "index" };
     let mut name = Attr::none("name");
+    // `name = "..."` is the option; a bare `name` is a field called `name`.
     let fields = field_list(meta, word, |inner| {
-        if !inner.path.is_ident("name") {
+        if !inner.path.is_ident("name") || !inner.input.peek(syn::Token![=]) {
             return Ok(false);
         }
         name.set(cx, &inner.path, name_value(inner, "name")?);
@@ -477,7 +478,12 @@ fn foreign_key_spec(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Foreig
     let mut references = Attr::none("references");
     let mut on_delete = Attr::none("on_delete");
     let mut on_update = Attr::none("on_update");
+    // An option has a value (`references = "..."`); a bare word is a field,
+    // even one called `references`, `on_delete` or `on_update`.
     let fields = field_list(meta, "foreign_key", |inner| {
+        if !inner.input.peek(syn::Token![=]) {
+            return Ok(false);
+        }
         if inner.path.is_ident("references") {
             references.set(cx, &inner.path, reference(inner)?);
         } else if inner.path.is_ident("on_delete") {

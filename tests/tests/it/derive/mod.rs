@@ -6,5 +6,6 @@ mod all_attributes;
 mod composite_key;
 mod feature_types;
 mod non_strict;
+mod option_named_fields;
 mod raw_identifiers;
 mod user_column_type;
