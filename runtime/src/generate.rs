@@ -139,18 +139,7 @@ pub fn generate(
         "its down part does not bring the previous schema back",
     )?;
 
-    fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let text = migration.to_text();
-    fs::write(&migration.path, &text).map_err(|source| Error::Io {
-        path: migration.path.clone(),
-        source,
-    })?;
-    // Read back as the runner will, so the stored line numbers are right.
-    let mut migration = Migration::parse(&text, &migration.path)?;
-    migration.checksum = crate::checksum(&text);
+    let migration = write_migration(dir, &migration)?;
     Ok(Generated::Written {
         path: migration.path.clone(),
         migration: Box::new(migration),
@@ -291,13 +280,47 @@ pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
         lines: (0, 0),
         checksum: String::new(),
     };
-    fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    fs::write(&migration.path, migration.to_text()).map_err(|source| Error::Io {
-        path: migration.path.clone(),
-        source,
-    })?;
-    Ok(migration.path)
+    Ok(write_migration(dir, &migration)?.path)
+}
+
+/// Writes `migration` into `dir` the safe way: its text goes to a
+/// temporary file first and must read back as the same migration, then the
+/// file is renamed into place. A text that would not parse (which every
+/// later command, the application's start included, would then refuse)
+/// is never left in the directory. Returns the migration as read back (its
+/// line numbers and checksum as the runner will see them).
+fn write_migration(dir: &Path, migration: &Migration) -> Result<Migration> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io { path, source }
+    };
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let text = migration.to_text();
+    let partial = migration.path.with_extension("sql.partial");
+    fs::write(&partial, &text).map_err(io(&partial))?;
+    let read_back = Migration::parse(&text, &migration.path).and_then(|mut m| {
+        m.checksum = crate::checksum(&text);
+        let same = Migration {
+            lines: m.lines,
+            checksum: m.checksum.clone(),
+            ..migration.clone()
+        };
+        if m == same {
+            Ok(m)
+        } else {
+            Err(Error::GeneratedMigration {
+                problem: "its text does not read back as the same migration".to_owned(),
+                details: vec![text.lines().take(12).collect::<Vec<_>>().join("\n    ")],
+            })
+        }
+    });
+    let written = match read_back {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    fs::rename(&partial, &migration.path).map_err(io(&migration.path))?;
+    Ok(written)
 }

@@ -110,7 +110,7 @@ impl Migration {
             "-- parent: {}",
             self.parent.as_deref().unwrap_or("none")
         );
-        let _ = writeln!(out, "-- message: {}", self.message);
+        let _ = writeln!(out, "-- message: {}", escape(&self.message));
         if let Some(requires) = &self.requires {
             let _ = writeln!(out, "-- requires: SQLite {requires}");
         }
@@ -118,7 +118,7 @@ impl Migration {
             out.push_str("-- foreign-keys: off\n");
         }
         for loss in &self.data_loss {
-            let _ = writeln!(out, "-- data-loss: {loss}");
+            let _ = writeln!(out, "-- data-loss: {}", escape(loss));
         }
         let _ = write!(out, "\n{UP}\n{}", self.up);
         if let Some(down) = &self.down {
@@ -168,7 +168,7 @@ impl Migration {
                         revision_line = i + 1;
                     }
                     "parent" => parent = Some(value.to_owned()),
-                    "message" => m.message = value.to_owned(),
+                    "message" => m.message = unescape(value),
                     "requires" => {
                         let version = value.trim_start_matches("SQLite").trim();
                         if crate::replay::version_number(version).is_none() {
@@ -188,7 +188,7 @@ impl Migration {
                             format!("`foreign-keys: {value}`: the only value is `off`"),
                         ));
                     }
-                    "data-loss" => m.data_loss.push(value.to_owned()),
+                    "data-loss" => m.data_loss.push(unescape(value)),
                     other => {
                         return Err(bad(
                             i + 1,
@@ -276,6 +276,47 @@ impl Migration {
         }
         Ok(m)
     }
+}
+
+/// A header value on one line: a backslash, a line break or a carriage
+/// return (a column default can hold them) written as `\\`, `\n`, `\r`.
+fn escape(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains(['\\', '\n', '\r']) {
+        return value.into();
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// The inverse of [`escape`]; a backslash before anything else is kept.
+fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// `-- key: value` with a key of lower-case letters and dashes.

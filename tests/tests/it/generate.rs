@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::common::{
     TempDir, TestResult, apply, apply_file, column, column_mut, database, defaulted, listing,
-    optional, rows, table, written,
+    optional, rows, schema, table, written,
 };
 use stillroom::{
     Direction, Error, GenerateOptions, Generated, History, Index, Migration, Model, ModelSet, Op,
@@ -844,5 +844,57 @@ fn a_program_without_models_is_told_so_not_that_every_table_is_dropped() -> Test
         message.contains("db revision --autogenerate") && message.contains("  - "),
         "{message}"
     );
+    Ok(())
+}
+
+#[test]
+fn a_default_with_a_line_break_stays_on_its_header_line() -> TestResult {
+    let dir = TempDir::new("generate-newline-default");
+    let mut note = column("note", SqlType::Text);
+    note.nullable = true;
+    let before = schema([table(
+        "notes",
+        &["id"],
+        vec![column("id", SqlType::Integer), note],
+    )])?;
+    generate(dir.path(), &before, "initial", DEFAULT)?;
+    // NOT NULL with a default holding a line break, a carriage return and a
+    // backslash: the data-loss line quotes it.
+    let after = schema([table(
+        "notes",
+        &["id"],
+        vec![
+            column("id", SqlType::Integer),
+            defaulted("note", SqlType::Text, "'a\nb\r\\c'"),
+        ],
+    )])?;
+    let (path, migration, _) = written(generate(
+        dir.path(),
+        &after,
+        "note required",
+        GenerateOptions {
+            allow_data_loss: true,
+        },
+    )?)?;
+    let text = fs::read_to_string(&path)?;
+    let loss = text
+        .lines()
+        .find(|l| l.starts_with("-- data-loss: "))
+        .ok_or("no data-loss line")?;
+    assert!(loss.ends_with(r"its NULLs become 'a\nb\r\\c'"), "{loss}");
+    assert_eq!(
+        migration.data_loss,
+        ["makes `notes.note` NOT NULL: its NULLs become 'a\nb\r\\c'"]
+    );
+    // Every later command reads the directory; the migration applies.
+    let history = History::read(dir.path())?;
+    assert_eq!(history.migrations.len(), 2);
+    assert_eq!(history.migrations[1].data_loss, migration.data_loss);
+    let conn = database()?;
+    stillroom::Migrator::new(&history)
+        .schema(&after)
+        .migrate(&conn)?;
+    // Nothing but the two files was left behind.
+    assert_eq!(listing(dir.path())?.len(), 2);
     Ok(())
 }
