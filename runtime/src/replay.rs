@@ -108,15 +108,16 @@ fn rebuild_comments(sql: &str) -> Vec<(usize, &str)> {
 }
 
 /// Why a statement may not appear in a migration, if it may not: every
-/// migration runs inside the runner's one transaction.
+/// migration runs inside the runner's one transaction, on the application's
+/// own connection.
 fn forbidden(sql: &str) -> Option<&'static str> {
-    let words: Vec<String> = crate::sql_text::tokenize(sql)
-        .iter()
-        .take(4)
-        .map(|t| t.source().to_ascii_uppercase())
-        .collect();
-    let word = |i: usize| words.get(i).map_or("", String::as_str);
-    match word(0) {
+    let tokens = crate::sql_text::tokenize(sql);
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .map_or(String::new(), |t| t.source().to_ascii_uppercase())
+    };
+    match word(0).as_str() {
         "BEGIN" | "COMMIT" | "END" => Some(
             "transaction statements cannot appear in a migration: all pending migrations run in one transaction that stillroom opens and commits; remove this statement",
         ),
@@ -126,12 +127,65 @@ fn forbidden(sql: &str) -> Option<&'static str> {
         "VACUUM" => {
             Some("VACUUM cannot run inside the migration transaction; run it outside migrations")
         }
-        "PRAGMA"
-            if word(1).trim_start_matches("MAIN.") == "FOREIGN_KEYS"
-                || (word(1) == "MAIN" && word(3) == "FOREIGN_KEYS") =>
+        "PRAGMA" => forbidden_pragma(&tokens[1..]),
+        _ => None,
+    }
+}
+
+/// Why a `PRAGMA` may not appear in a migration: those SQLite ignores, or
+/// refuses, inside a transaction (a migration recorded as applied while it
+/// did nothing), and those that set the connection rather than the
+/// database (they would outlive the migration on the application's
+/// connection). Reading a pragma, and the pragmas that belong to the
+/// database or the transaction (`user_version`, `defer_foreign_keys`,
+/// `table_info(...)`), are fine.
+fn forbidden_pragma(tokens: &[crate::sql_text::Token<'_>]) -> Option<&'static str> {
+    // `name`, `schema.name` (one word or three tokens), quoted or not.
+    let (name, rest) = match tokens {
+        [_, dot, name, rest @ ..] if dot.source() == "." => (name.name(), rest),
+        [name, rest @ ..] => (name.name(), rest),
+        [] => return None,
+    };
+    let name = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let sets = rest
+        .first()
+        .is_some_and(|t| matches!(t.source(), "=" | "("));
+    match name.as_str() {
+        "foreign_keys" => Some(
+            "PRAGMA foreign_keys has no effect inside the migration transaction; write `-- foreign-keys: off` in the header instead, and stillroom turns them off around the transaction and checks them before commit",
+        ),
+        "journal_mode" | "page_size" | "auto_vacuum" | "encoding" if sets => Some(
+            "this PRAGMA has no effect inside the migration transaction (SQLite ignores it there, and the migration would be recorded as applied anyway); run it outside migrations, where the application opens the database",
+        ),
+        "wal_checkpoint" | "synchronous" if sets || name == "wal_checkpoint" => Some(
+            "this PRAGMA cannot run inside the migration transaction; run it outside migrations, where the application opens the database",
+        ),
+        "query_only"
+        | "locking_mode"
+        | "legacy_alter_table"
+        | "writable_schema"
+        | "recursive_triggers"
+        | "reverse_unordered_selects"
+        | "temp_store"
+        | "cache_size"
+        | "busy_timeout"
+        | "mmap_size"
+        | "trusted_schema"
+        | "cell_size_check"
+        | "ignore_check_constraints"
+        | "case_sensitive_like"
+        | "count_changes"
+        | "automatic_index"
+        | "cache_spill"
+        | "secure_delete"
+            if sets =>
         {
             Some(
-                "PRAGMA foreign_keys has no effect inside the migration transaction; write `-- foreign-keys: off` in the header instead, and stillroom turns them off around the transaction and checks them before commit",
+                "this PRAGMA sets the connection, not the database: it would outlive the migration on the application's connection, and a database migrated elsewhere would not have it; set it where the application opens its connections",
             )
         }
         _ => None,

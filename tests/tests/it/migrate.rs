@@ -1415,6 +1415,24 @@ fn foreign_keys_are_on_after_a_rebuild_that_failed_its_check() -> TestResult {
 // --- statements a migration may not hold --------------------------------------
 
 #[test]
+fn pragmas_that_belong_to_the_database_or_only_read_are_allowed() -> TestResult {
+    let dir = TempDir::created("allowed-pragmas")?;
+    let up = "CREATE TABLE a (id INTEGER PRIMARY KEY) STRICT;\nPRAGMA user_version = 7;\nPRAGMA defer_foreign_keys = ON;\nPRAGMA journal_mode;\nPRAGMA table_info(a);";
+    fs::write(
+        dir.join("0001_x.sql"),
+        migration_file("0001_x", None, up, "DROP TABLE a;"),
+    )?;
+    let history = History::read(dir.path())?;
+    let conn = memory()?;
+    Migrator::new(&history)
+        .verification(stillroom::Verification::Off)
+        .migrate(&conn)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    assert_eq!(version, 7);
+    Ok(())
+}
+
+#[test]
 fn transaction_statements_in_a_migration_are_refused_before_they_run() -> TestResult {
     for (statement, expected) in [
         (
@@ -1433,6 +1451,28 @@ fn transaction_statements_in_a_migration_are_refused_before_they_run() -> TestRe
         (
             "VACUUM;",
             "VACUUM cannot run inside the migration transaction",
+        ),
+        ("PRAGMA journal_mode = WAL;", "SQLite ignores it there"),
+        ("PRAGMA main.page_size=8192;", "SQLite ignores it there"),
+        (
+            "PRAGMA main . \"auto_vacuum\" = FULL;",
+            "SQLite ignores it there",
+        ),
+        (
+            "PRAGMA synchronous = OFF;",
+            "cannot run inside the migration transaction",
+        ),
+        (
+            "PRAGMA wal_checkpoint(TRUNCATE);",
+            "cannot run inside the migration transaction",
+        ),
+        (
+            "PRAGMA query_only = 1;",
+            "sets the connection, not the database",
+        ),
+        (
+            "pragma legacy_alter_table=on;",
+            "sets the connection, not the database",
         ),
     ] {
         let dir = TempDir::created("forbidden")?;
