@@ -693,6 +693,13 @@ fn show_progress(event: Event<'_>, out: &Output) {
             };
             eprintln!("{} {} ...", out.dim(verb), migration.revision);
         }
+        Event::Waiting { waited } if waited.as_secs().is_multiple_of(5) => {
+            eprintln!(
+                "{} for another process to finish migrating: {} s",
+                out.dim("waiting"),
+                waited.as_secs()
+            );
+        }
         Event::Rebuilt { table, elapsed, .. } if elapsed >= Duration::from_secs(1) => {
             eprintln!("  rebuilt table `{table}` in {}", seconds(elapsed));
         }

@@ -81,12 +81,19 @@ pub enum Error {
         /// The version in use.
         found: String,
     },
-    /// Another connection held the write lock for longer than the busy
-    /// timeout.
+    /// Another connection held the write lock for longer than this call
+    /// waits ([`Migrator::lock_timeout`](crate::Migrator::lock_timeout)).
     #[error(
-        "another connection held the database's write lock for longer than the busy timeout (a long migration in another process, or a long write); nothing was done: try again, or raise the timeout with `Connection::busy_timeout`"
+        "another connection held the database's write lock for {} s, longer than this start waits ({} s; `Migrator::lock_timeout`), so nothing was done. If another process is migrating (a long table rebuild), let it finish and start again, or wait longer; otherwise find what holds the database open in a transaction",
+        waited.as_secs(),
+        limit.as_secs()
     )]
-    Locked,
+    Locked {
+        /// How long this call waited.
+        waited: std::time::Duration,
+        /// How long it was allowed to wait.
+        limit: std::time::Duration,
+    },
     /// A migration call was made inside an open transaction.
     #[error(
         "migrations need a connection outside any transaction (they take the write lock and may turn foreign keys off); commit or roll back first"

@@ -76,7 +76,9 @@ pub use generate::{GenerateOptions, Generated, check, empty_revision, generate};
 pub use inspect::{inspect, models_source};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use ledger::Applied;
-pub use migrate::{Adoption, Event, Migrator, Misfit, Progress, Report, Status, Target, migrate};
+pub use migrate::{
+    Adoption, Event, LOCK_TIMEOUT, Migrator, Misfit, Progress, Report, Status, Target, migrate,
+};
 pub use migrations::{Migrations, checksum};
 pub use model::{AutoIncrement, Model};
 pub use ops::{Op, Rebuild};

@@ -150,6 +150,7 @@ pub struct Migrator<'a> {
     schema: Option<&'a Schema>,
     verification: Verification,
     adopt_on_start: bool,
+    lock_timeout: Duration,
     progress: Option<&'a Progress<'a>>,
 }
 
@@ -164,6 +165,28 @@ impl std::fmt::Debug for Migrator<'_> {
     }
 }
 
+/// How long a migration call waits, by default, for another connection's
+/// write lock (another process migrating the same database): long enough
+/// for a long table rebuild elsewhere to finish (see [`Migrator::lock_timeout`]).
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// Ends the transaction after a failure, unless SQLite already did (after a
+/// full disk or an I/O error it rolls back by itself, and a second ROLLBACK
+/// would fail with a message that hides the real error).
+fn rollback(conn: &Connection) -> Result<()> {
+    if conn.is_autocommit() {
+        return Ok(());
+    }
+    Ok(conn.execute_batch("ROLLBACK")?)
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// A callback told how a migration call is going ([`Migrator::progress`]).
 pub type Progress<'a> = dyn Fn(Event<'_>) + Sync + 'a;
 
@@ -171,6 +194,12 @@ pub type Progress<'a> = dyn Fn(Event<'_>) + Sync + 'a;
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Event<'a> {
+    /// Another connection holds the write lock (another process migrating):
+    /// still waiting for it, after this long. Told about once a second.
+    Waiting {
+        /// How long this call has waited.
+        waited: Duration,
+    },
     /// A migration part is about to run.
     Starting {
         /// The migration.
@@ -214,6 +243,7 @@ impl<'a> Migrator<'a> {
             schema: None,
             verification: Verification::default(),
             adopt_on_start: true,
+            lock_timeout: LOCK_TIMEOUT,
             progress: None,
         }
     }
@@ -231,6 +261,17 @@ impl<'a> Migrator<'a> {
     #[must_use]
     pub fn verification(mut self, verification: Verification) -> Self {
         self.verification = verification;
+        self
+    }
+
+    /// How long to wait for another connection's write lock before giving
+    /// up with [`Error::Locked`] ([`LOCK_TIMEOUT`] by default). When a fleet
+    /// of processes starts together, one migrates and the others wait here,
+    /// however long the migration takes within this bound, then find nothing
+    /// to do.
+    #[must_use]
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
         self
     }
 
@@ -427,21 +468,11 @@ impl<'a> Migrator<'a> {
         let mut fk_off = false;
         loop {
             let outcome = with_foreign_keys(conn, fk_off, || {
-                conn.execute_batch("BEGIN IMMEDIATE")
-                    .map_err(|e| match e.sqlite_error_code() {
-                        Some(
-                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked,
-                        ) => Error::Locked,
-                        _ => e.into(),
-                    })?;
+                self.begin(conn)?;
                 let result = pass(fk_off);
-                let end = match &result {
-                    Ok(Pass::Done { wrote: true, .. }) => "COMMIT",
-                    _ => "ROLLBACK",
-                };
-                if let Err(e) = conn.execute_batch(end) {
-                    let _ = conn.execute_batch("ROLLBACK");
-                    return Err(e.into());
+                match result {
+                    Ok(Pass::Done { wrote: true, .. }) => self.commit(conn)?,
+                    _ => rollback(conn)?,
                 }
                 result
             })?;
@@ -451,6 +482,68 @@ impl<'a> Migrator<'a> {
                 Pass::NeedForeignKeysOff => {
                     return Err(Error::BadTarget {
                         message: "internal: foreign keys could not be turned off".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, waiting while another connection holds the write
+    /// lock (another process migrating, usually) for up to the lock timeout,
+    /// telling the progress callback and `tracing` how long it has waited.
+    /// Each attempt itself waits for the connection's busy timeout.
+    fn begin(&self, conn: &Connection) -> Result<()> {
+        let started = Instant::now();
+        let mut told = Duration::ZERO;
+        loop {
+            match conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => return Ok(()),
+                Err(e) if is_busy(&e) => {
+                    let waited = started.elapsed();
+                    if waited >= self.lock_timeout {
+                        return Err(Error::Locked {
+                            waited,
+                            limit: self.lock_timeout,
+                        });
+                    }
+                    if waited >= told + Duration::from_secs(1) || told.is_zero() {
+                        told = waited.max(Duration::from_millis(1));
+                        tracing::info!(
+                            waited_s = waited.as_secs(),
+                            "waiting for another process to finish migrating"
+                        );
+                        if let Some(progress) = self.progress {
+                            progress(Event::Waiting { waited });
+                        }
+                    }
+                    // Without a busy timeout the attempt returned at once.
+                    std::thread::sleep(Duration::from_millis(20).min(self.lock_timeout - waited));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// `COMMIT`, retried while readers hold the database (a rollback-journal
+    /// database needs them gone to commit), up to the lock timeout; rolled
+    /// back if it cannot.
+    fn commit(&self, conn: &Connection) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            match conn.execute_batch("COMMIT") {
+                Ok(()) => return Ok(()),
+                Err(e) if is_busy(&e) && started.elapsed() < self.lock_timeout => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => {
+                    rollback(conn)?;
+                    return Err(if is_busy(&e) {
+                        Error::Locked {
+                            waited: started.elapsed(),
+                            limit: self.lock_timeout,
+                        }
+                    } else {
+                        e.into()
                     });
                 }
             }

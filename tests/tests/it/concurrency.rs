@@ -414,3 +414,149 @@ fn killed_child_entry() -> TestResult {
         .migrate(&conn)?;
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// A fleet that starts while one process migrates waits for it, however much
+// longer than the busy timeout that takes, then finds nothing to do.
+
+/// The role of a child of `a_fleet_waits_out_a_migration_longer_than_its_busy_timeout`
+/// (`applier` or `waiter-N`), and its working directory.
+const FLEET_ROLE: &str = "STILLROOM_FLEET_ROLE";
+const FLEET_DIR: &str = "STILLROOM_FLEET_DIR";
+/// How many waiting starts the applier's migration must outlast each.
+const FLEET_WAITS: usize = 3;
+
+/// Waits until `done` holds (a guard against hanging, not a timing
+/// assertion).
+fn until(what: &str, done: impl Fn() -> bool) -> TestResult {
+    let started = Instant::now();
+    while !done() {
+        if started.elapsed() > Duration::from_secs(300) {
+            return Err(format!("gave up waiting for {what}").into());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok(())
+}
+
+fn lines_in(path: &Path) -> usize {
+    fs::read_to_string(path).map_or(0, |text| text.lines().count())
+}
+
+fn fleet_child(exe: &Path, dir: &Path, role: &str) -> std::io::Result<std::process::Child> {
+    Command::new(exe)
+        .args([
+            "--exact",
+            "concurrency::fleet_child_entry",
+            "--nocapture",
+            "--ignored",
+        ])
+        .env(FLEET_ROLE, role)
+        .env(FLEET_DIR, dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+}
+
+#[test]
+fn a_fleet_waits_out_a_migration_longer_than_its_busy_timeout() -> TestResult {
+    let dir = TempDir::created("fleet")?;
+    generate_history(&dir)?;
+    let exe = std::env::current_exe()?;
+    let applier = fleet_child(&exe, dir.path(), "applier")?;
+    until("the applier to hold the write lock", || {
+        dir.join("holding").exists()
+    })?;
+    let waiters = (0..3)
+        .map(|n| fleet_child(&exe, dir.path(), &format!("waiter-{n}")))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    // Each waiter has waited several seconds, its busy timeout (50 ms) many
+    // times over, and still waits.
+    for n in 0..3 {
+        let waits = dir.join(&format!("waiter-{n}.waits"));
+        until("a waiter to report waiting", || {
+            lines_in(&waits) >= FLEET_WAITS
+        })?;
+    }
+    fs::write(dir.join("release"), "go")?;
+
+    let mut applied = Vec::new();
+    for child in std::iter::once(applier).chain(waiters) {
+        let output = child.wait_with_output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "a child failed ({}):\n{stdout}\n{stderr}",
+            output.status
+        );
+        let count: Vec<usize> = stdout
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(APPLIED)?.parse().ok())
+            .collect();
+        assert_eq!(count.len(), 1, "no report:\n{stdout}\n{stderr}");
+        applied.extend(count);
+    }
+    assert_eq!(
+        applied,
+        [REVISIONS, 0, 0, 0],
+        "the applier applies, the fleet waits"
+    );
+    let history = History::read(&dir.join("migrations"))?;
+    assert_each_revision_once(&dir.join("app.db"), &history)?;
+    Ok(())
+}
+
+/// A child of `a_fleet_waits_out_a_migration_longer_than_its_busy_timeout`:
+/// does nothing unless run by it.
+#[test]
+#[ignore = "run as a child process by a_fleet_waits_out_a_migration_longer_than_its_busy_timeout"]
+fn fleet_child_entry() -> TestResult {
+    let (Some(role), Some(dir)) = (std::env::var(FLEET_ROLE).ok(), std::env::var_os(FLEET_DIR))
+    else {
+        return Ok(());
+    };
+    let dir = PathBuf::from(dir);
+    let history = History::read(&dir.join("migrations"))?;
+    let schema = schema_upto(history.migrations.len())?;
+    let conn = stillroom::open(dir.join("app.db"))?;
+    let report = if role == "applier" {
+        // Inside the transaction, at the third revision: hold the lock until
+        // the parent has seen the fleet wait.
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        let progress = |event: stillroom::Event<'_>| {
+            if matches!(event, stillroom::Event::Starting { .. })
+                && seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 2
+            {
+                let _ = fs::write(dir.join("holding"), "holding");
+                let _ = until("the release", || dir.join("release").exists());
+            }
+        };
+        Migrator::new(&history)
+            .schema(&schema)
+            .progress(&progress)
+            .migrate(&conn)?
+    } else {
+        conn.busy_timeout(Duration::from_millis(50))?;
+        let waits = dir.join(format!("{role}.waits"));
+        let progress = |event: stillroom::Event<'_>| {
+            if let stillroom::Event::Waiting { waited } = event {
+                use std::io::Write as _;
+                if let Ok(mut file) = fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&waits)
+                {
+                    let _ = writeln!(file, "{}", waited.as_millis());
+                }
+            }
+        };
+        Migrator::new(&history)
+            .schema(&schema)
+            .progress(&progress)
+            .migrate(&conn)?
+    };
+    assert_eq!(report.current, history.head().map(|m| m.revision.clone()));
+    println!("{APPLIED}{}", report.ran.len());
+    Ok(())
+}

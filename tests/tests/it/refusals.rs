@@ -319,7 +319,12 @@ fn a_rebuild_on_a_connection_with_foreign_keys_already_off_is_still_checked() ->
     let dir = TempDir::created("caller-fk-off")?;
     let migrations = dir.join("migrations");
     let a = ModelSet::new().with::<Note>().with::<Tag>().build()?;
-    stillroom::generate(&migrations, &a, "notes and tags", GenerateOptions::default())?;
+    stillroom::generate(
+        &migrations,
+        &a,
+        "notes and tags",
+        GenerateOptions::default(),
+    )?;
     // A rebuild of `note` (a new column whose default is an expression).
     let mut tables = a.tables().to_vec();
     let note = tables.iter_mut().find(|t| t.name == "note").ok_or("note")?;
@@ -329,7 +334,10 @@ fn a_rebuild_on_a_connection_with_foreign_keys_already_off_is_still_checked() ->
     let b = Schema::new(tables)?;
     stillroom::generate(&migrations, &b, "stamp", GenerateOptions::default())?;
     let history = History::read(&migrations)?;
-    assert!(history.migrations[1].foreign_keys_off, "the test needs a rebuild");
+    assert!(
+        history.migrations[1].foreign_keys_off,
+        "the test needs a rebuild"
+    );
 
     let db = dir.join("app.db");
     let conn = Connection::open(&db)?;
@@ -342,9 +350,16 @@ fn a_rebuild_on_a_connection_with_foreign_keys_already_off_is_still_checked() ->
     // `stillroom::open`), and an orphan got in.
     conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO tag VALUES (1, 99);")?;
     let before = file_state(&db)?;
-    let err = Migrator::new(&history).schema(&b).migrate(&conn).unwrap_err();
+    let err = Migrator::new(&history)
+        .schema(&b)
+        .migrate(&conn)
+        .unwrap_err();
     assert!(matches!(err, Error::ForeignKeyViolations { .. }), "{err:?}");
-    assert!(err.to_string().contains("row 1 of `tag` references a missing row of `note`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("row 1 of `tag` references a missing row of `note`"),
+        "{err}"
+    );
     drop(conn);
     assert_eq!(file_state(&db)?, before);
     Ok(())
