@@ -90,6 +90,9 @@ enum Command {
         /// Where to stop (that revision stays applied)
         #[arg(allow_negative_numbers = true)]
         target: String,
+        /// Run down parts that lose or change data (listed in their files' `down-data-loss` lines)
+        #[arg(long)]
+        allow_data_loss: bool,
         /// Print the SQL instead of running it; no database is used
         #[arg(long)]
         sql: bool,
@@ -322,9 +325,16 @@ impl<'a> Cli<'a> {
                 sql,
                 from.as_deref(),
             ),
-            Command::Downgrade { target, sql, from } => {
-                session.downgrade(db, &parse_target(&target), sql, from)
+            Command::Downgrade {
+                target,
+                sql,
+                from,
+                allow_data_loss,
+            } => Session {
+                migrator: session.migrator.allow_data_loss(allow_data_loss),
+                ..session
             }
+            .downgrade(db, &parse_target(&target), sql, from),
             Command::Current => session.current(db),
             Command::History => session.history(db),
             Command::Heads => heads(&dir),
@@ -413,9 +423,9 @@ impl<'a> Cli<'a> {
     fn open_read_only(&self, flag: Option<&Path>) -> Result<Connection> {
         let path = self.existing(flag)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Connection::open_with_flags(&path, flags).map_err(|source| Error::Io {
+        Connection::open_with_flags(&path, flags).map_err(|source| Error::Database {
             path: path.clone(),
-            source: std::io::Error::other(source.to_string()),
+            source,
         })
     }
 
@@ -457,9 +467,9 @@ impl<'a> Cli<'a> {
         } else {
             flags
         };
-        let conn = Connection::open_with_flags(&path, flags).map_err(|source| Error::Io {
+        let conn = Connection::open_with_flags(&path, flags).map_err(|source| Error::Database {
             path: path.clone(),
-            source: std::io::Error::other(source.to_string()),
+            source,
         })?;
         crate::configure(&conn)?;
         Ok(conn)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use crate::Result;
+use crate::{Error, Result};
 
 /// How long a connection waits for another connection's write lock before it
 /// reports `SQLITE_BUSY`.
@@ -31,7 +31,11 @@ pub const STATEMENT_CACHE_CAPACITY: usize = 256;
 /// # }
 /// ```
 pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+    let path = path.as_ref();
+    let conn = Connection::open(path).map_err(|source| Error::Database {
+        path: path.to_owned(),
+        source,
+    })?;
     configure(&conn)?;
     Ok(conn)
 }
@@ -62,6 +66,10 @@ pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
 /// # }
 /// ```
 pub fn configure(conn: &Connection) -> Result<()> {
+    configure_inner(conn).map_err(|e| e.at(conn))
+}
+
+fn configure_inner(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;

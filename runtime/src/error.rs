@@ -27,6 +27,25 @@ pub enum Error {
     /// The models do not form a valid schema.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// The database file cannot be opened, read or written as SQLite needs:
+    /// not a database, damaged, read-only, a full disk.
+    #[error("{}: {}", path.display(), database_message(source))]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database has a `stillroom_migrations` table that is not
+    /// stillroom's ledger (another tool's, or damaged).
+    #[error(
+        "the database has a table `stillroom_migrations` that is not stillroom's ledger ({detail}); nothing was changed. If another tool made it, rename it; if it is stillroom's and was edited by hand, restore it from a backup"
+    )]
+    LedgerShape {
+        /// What SQLite said reading it.
+        detail: String,
+    },
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -56,6 +75,13 @@ pub enum Error {
     /// A statement of a migration failed.
     #[error(transparent)]
     Statement(Box<StatementError>),
+    /// A downgrade would run down parts that lose or change data, and data
+    /// loss was not allowed; nothing was done.
+    #[error("this downgrade loses or changes data, so it was not run (nothing was changed):\n  - {}\nTo go ahead, allow it: `db downgrade --allow-data-loss` (`Migrator::allow_data_loss(true)`); keep a copy of the database first", losses.join("\n  - "))]
+    DowngradeLosesData {
+        /// Each loss, naming its revision.
+        losses: Vec<String>,
+    },
     /// A migration must be run downwards but has no `down` part.
     #[error("revision `{revision}` ({}) has no `-- migrate:down` part, so it cannot be undone; write one", path.display())]
     NoDownPart {
@@ -100,12 +126,18 @@ pub enum Error {
     )]
     InTransaction,
     /// The database records a revision the migrations do not have.
-    #[error("the database is at revision `{revision}`, which this program's migrations do not include (their head is {}): it was migrated by a newer version of the application. Run that version, or downgrade with it first; this program did not touch the database", head.as_deref().map_or("empty".to_owned(), |h| format!("`{h}`")))]
+    #[error("{}", unknown_revision_message(revision, head.as_deref(), dir, *follows_head))]
     UnknownRevision {
-        /// The unknown revision.
+        /// The database's revision, which the migrations lack.
         revision: String,
         /// This program's head.
         head: Option<String>,
+        /// The migrations directory (where the file would be).
+        dir: PathBuf,
+        /// Whether the unknown revisions start right after this program's
+        /// head (a file deleted, or not yet pulled, more likely than a newer
+        /// build).
+        follows_head: bool,
     },
     /// The ledger's revisions are not the migrations' first revisions.
     #[error("{message}")]
@@ -247,6 +279,122 @@ pub enum Error {
     },
 }
 
+/// SQLite's message for a database that cannot be used, and what to do.
+fn database_message(source: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    let advice = match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            "the file is not a SQLite database (or it is damaged or encrypted); check the path"
+        }
+        Some(ErrorCode::DatabaseCorrupt) => {
+            "the file is damaged; nothing was changed. Restore it from a backup (the sqlite3 shell's `.recover` can salvage rows from a copy)"
+        }
+        Some(ErrorCode::ReadOnly) => {
+            "the database, or the directory it is in, is read-only; SQLite must write the file and create a journal beside it"
+        }
+        Some(ErrorCode::CannotOpen) => {
+            "SQLite cannot open it: check that its directory exists and that this process may read and create files there"
+        }
+        Some(ErrorCode::DiskFull) => {
+            "the disk is full, or the file reached its size limit; the migration was rolled back: free space and start again"
+        }
+        Some(ErrorCode::SystemIoFailure) => {
+            "an I/O error (a failing disk, or a network file system); the migration was rolled back"
+        }
+        Some(ErrorCode::PermissionDenied) => "permission denied",
+        _ => "",
+    };
+    if advice.is_empty() {
+        source.to_string()
+    } else {
+        format!("{source}: {advice}")
+    }
+}
+
+/// Whether `source` is about the database file itself (rather than a
+/// statement), so that its message needs the file's path.
+pub(crate) fn is_about_the_file(source: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    matches!(
+        source.sqlite_error_code(),
+        Some(
+            ErrorCode::NotADatabase
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::ReadOnly
+                | ErrorCode::CannotOpen
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::PermissionDenied
+        )
+    )
+}
+
+impl Error {
+    /// This error, with the database file's `path` when it is about the
+    /// file itself (SQLite's messages do not name it).
+    #[doc(hidden)]
+    pub fn at_path(self, path: &std::path::Path) -> Self {
+        match self {
+            Self::Sqlite(source) if is_about_the_file(&source) => Self::Database {
+                path: path.to_owned(),
+                source,
+            },
+            other => other,
+        }
+    }
+
+    /// This error, with the path of the database behind `conn` when it is
+    /// about the file itself (SQLite's messages do not name it).
+    pub(crate) fn at(self, conn: &rusqlite::Connection) -> Self {
+        let path = conn.path().filter(|p| !p.is_empty());
+        match self {
+            Self::Statement(mut e) if is_about_the_file(&e.source) && e.detail.is_none() => {
+                if let Some(path) = path {
+                    e.detail = Some(format!(
+                        "the database {path}: {}",
+                        database_message(&e.source)
+                    ));
+                }
+                Self::Statement(e)
+            }
+            Self::Sqlite(source) if is_about_the_file(&source) => match conn.path() {
+                Some(path) if !path.is_empty() => Self::Database {
+                    path: path.into(),
+                    source,
+                },
+                _ => Self::Sqlite(source),
+            },
+            other => other,
+        }
+    }
+}
+
+fn unknown_revision_message(
+    revision: &str,
+    head: Option<&str>,
+    dir: &std::path::Path,
+    follows_head: bool,
+) -> String {
+    let head = head.map_or("they are empty".to_owned(), |h| {
+        format!("their head is `{h}`")
+    });
+    let file = dir.join(format!("{revision}.sql"));
+    let restore = format!(
+        "the file {} is missing here (deleted, not yet pulled, or not embedded): restore it from version control and rebuild the application",
+        file.display()
+    );
+    let newer = "a newer version of the application migrated this database: run that version, or downgrade with it first (`db downgrade`) before starting this one";
+    let (first, second) = if follows_head {
+        (restore.as_str(), newer)
+    } else {
+        (newer, restore.as_str())
+    };
+    format!(
+        "the database is at revision `{revision}`, which the migrations in {} do not include ({head}); nothing was changed. Either {first}; or {second}",
+        dir.display()
+    )
+}
+
 impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
@@ -255,7 +403,7 @@ impl std::fmt::Debug for Error {
 
 /// A statement of a migration that failed.
 #[derive(Debug, thiserror::Error)]
-#[error("revision `{revision}` failed at {}:{line}: {source}\n  SQL: {sql}", path.display())]
+#[error("revision `{revision}` failed at {}:{line}: {source}{}\n  SQL: {sql}", path.display(), detail.as_deref().map(|d| format!("\n  {d}")).unwrap_or_default())]
 pub struct StatementError {
     /// The revision.
     pub revision: String,
@@ -268,6 +416,9 @@ pub struct StatementError {
     /// SQLite's error.
     #[source]
     pub source: rusqlite::Error,
+    /// What stillroom found about the failure (the database file, the rows
+    /// that collide), if anything.
+    pub detail: Option<String>,
 }
 
 impl Error {

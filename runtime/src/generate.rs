@@ -106,6 +106,7 @@ pub fn generate(
         requires: None,
         foreign_keys_off: up_sql.foreign_keys_off,
         data_loss: up.data_loss.clone(),
+        down_data_loss: Vec::new(),
         up: up_sql.sql,
         down: None,
         path: dir.join(format!("{revision}.sql")),
@@ -128,6 +129,7 @@ pub fn generate(
     )?;
     let down_sql = render(&down.ops, &after);
     migration.down = Some(down_sql.sql);
+    migration.down_data_loss = down.data_loss;
     migration.foreign_keys_off |= down_sql.foreign_keys_off;
     let (a, b, c) = up_sql.requires.max(down_sql.requires);
     migration.requires = Some(format!("{a}.{b}.{c}"));
@@ -274,6 +276,7 @@ pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),
+        down_data_loss: Vec::new(),
         up: "-- Write the upgrade here, statements ending in `;`.\n".to_owned(),
         down: Some("-- Write what undoes it here.\n".to_owned()),
         path: dir.join(format!("{revision}.sql")),

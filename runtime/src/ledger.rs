@@ -55,9 +55,11 @@ pub(crate) fn read(conn: &Connection) -> Result<Vec<Applied>> {
     if !exists(conn)? {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT revision, parent, checksum, applied_at, duration_ms, how FROM stillroom_migrations ORDER BY position",
-    )?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT revision, parent, checksum, applied_at, duration_ms, how FROM stillroom_migrations ORDER BY position",
+        )
+        .map_err(shape)?;
     let rows = stmt.query_map([], |r| {
         Ok(Applied {
             revision: r.get(0)?,
@@ -68,7 +70,28 @@ pub(crate) fn read(conn: &Connection) -> Result<Vec<Applied>> {
             how: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(shape)
+}
+
+/// A ledger table of another shape (another tool's, an edited one): the
+/// columns stillroom reads are missing, or hold values of other types.
+fn shape(e: rusqlite::Error) -> Error {
+    let detail = e.to_string();
+    let other_shape = detail.contains("no such column")
+        || matches!(
+            e,
+            rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..)
+        );
+    if other_shape {
+        let detail = detail
+            .split(" in SELECT")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Error::LedgerShape { detail }
+    } else {
+        Error::Sqlite(e)
+    }
 }
 
 /// The `INSERT` that records `migration` at `position` (shared with offline

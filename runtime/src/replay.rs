@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 
 use crate::introspect::{LiveSchema, introspect};
+use crate::schema::quote_ident;
 use crate::sql_text::split_statements;
 use crate::store::{History, Migration};
 use crate::{Error, Result, StatementError};
@@ -76,12 +77,14 @@ pub(crate) fn run_part_reporting(
             current = table.map(|t| (t, Instant::now()));
         }
         conn.execute_batch(statement.sql).map_err(|source| {
+            let detail = collision(conn, statement.sql, &source);
             Error::Statement(Box::new(StatementError {
                 revision: migration.revision.clone(),
                 path: migration.path.clone(),
                 line,
                 sql: statement.sql.to_owned(),
                 source,
+                detail,
             }))
         })?;
     }
@@ -89,6 +92,52 @@ pub(crate) fn run_part_reporting(
         rebuilt(done, started.elapsed());
     }
     Ok(())
+}
+
+/// When a table rebuild's copy (`INSERT INTO "_stillroom_new_t" ... SELECT
+/// ... FROM "t"`) fails on a unique key (a key narrowed, a unique index
+/// added), the keys that collide, read from the table being copied: SQLite
+/// names only the temporary table's columns.
+fn collision(conn: &Connection, sql: &str, source: &rusqlite::Error) -> Option<String> {
+    let message = source.to_string();
+    let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
+    let tokens = crate::sql_text::tokenize(sql);
+    let into = tokens.get(2)?.name();
+    if !tokens.first()?.source().eq_ignore_ascii_case("INSERT")
+        || !into.starts_with("_stillroom_new_")
+    {
+        return None;
+    }
+    let from = tokens
+        .iter()
+        .rposition(|t| t.source().eq_ignore_ascii_case("FROM"))
+        .and_then(|i| tokens.get(i + 1))?
+        .name();
+    let columns: Vec<String> = columns
+        .split(", ")
+        .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned())
+        .collect();
+    let quoted: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+    let shown: Vec<String> = quoted.iter().map(|c| format!("quote({c})")).collect();
+    let query = format!(
+        "SELECT '(' || {} || ') in ' || count(*) || ' rows' FROM {} GROUP BY {} HAVING count(*) > 1 LIMIT 5",
+        shown.join(" || ', ' || "),
+        quote_ident(&from),
+        quoted.join(", ")
+    );
+    let keys: Vec<String> = conn
+        .prepare(&query)
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .ok()?;
+    Some(format!(
+        "table `{from}`: ({}) must be unique in the rebuilt table, and these rows share a value: {}; change or remove them first (a part that narrows a key or adds a unique index succeeds only when the rows allow it)",
+        columns.join(", "),
+        if keys.is_empty() {
+            "(not found)".to_owned()
+        } else {
+            keys.join(", ")
+        }
+    ))
 }
 
 /// The lines (1-based in `sql`) that open a table rebuild, and its table:

@@ -20,7 +20,9 @@
 //! `foreign-keys: off` (written for table rebuilds) makes the runner turn
 //! foreign key enforcement off around the migration's transaction and check
 //! every foreign key before commit. `data-loss` lines say what the migration
-//! loses; they are there only when data loss was allowed.
+//! loses; they are there only when data loss was allowed. `down-data-loss`
+//! lines say what its down part loses or changes: a downgrade past it is
+//! refused unless data loss is allowed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -46,8 +48,12 @@ pub struct Migration {
     pub requires: Option<String>,
     /// Whether foreign key enforcement must be off while it runs.
     pub foreign_keys_off: bool,
-    /// What it loses, one sentence each (only when data loss was allowed).
+    /// What its `up` part loses, one sentence each (only when data loss was
+    /// allowed).
     pub data_loss: Vec<String>,
+    /// What its `down` part loses or changes, one sentence each: a
+    /// downgrade past it is refused unless data loss is allowed.
+    pub down_data_loss: Vec<String>,
     /// The `up` SQL.
     pub up: String,
     /// The `down` SQL; `None` when the file has no down part.
@@ -120,6 +126,9 @@ impl Migration {
         for loss in &self.data_loss {
             let _ = writeln!(out, "-- data-loss: {}", escape(loss));
         }
+        for loss in &self.down_data_loss {
+            let _ = writeln!(out, "-- down-data-loss: {}", escape(loss));
+        }
         let _ = write!(out, "\n{UP}\n{}", self.up);
         if let Some(down) = &self.down {
             let _ = write!(out, "\n{DOWN}\n{down}");
@@ -141,6 +150,7 @@ impl Migration {
             requires: None,
             foreign_keys_off: false,
             data_loss: Vec::new(),
+            down_data_loss: Vec::new(),
             up: String::new(),
             down: None,
             path: path.to_owned(),
@@ -189,11 +199,12 @@ impl Migration {
                         ));
                     }
                     "data-loss" => m.data_loss.push(unescape(value)),
+                    "down-data-loss" => m.down_data_loss.push(unescape(value)),
                     other => {
                         return Err(bad(
                             i + 1,
                             format!(
-                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys and data-loss"
+                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys, data-loss and down-data-loss"
                             ),
                         ));
                     }
@@ -439,14 +450,37 @@ impl History {
             [one] => Ok(*one),
             [] => Err(Error::BadTarget {
                 message: format!(
-                    "no revision `{revision}` in the migrations (use `history` to list them)"
+                    "no revision `{revision}` in the migrations; they are {}",
+                    self.listing(0..ms.len())
                 ),
             }),
-            _ => Err(Error::BadTarget {
+            many => Err(Error::BadTarget {
                 message: format!(
-                    "`{revision}` is the start of several revisions; write more of it"
+                    "`{revision}` is the start of several revisions ({}); write more of it",
+                    many.iter()
+                        .map(|&i| format!("`{}`", ms[i].revision))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             }),
+        }
+    }
+
+    /// The revisions in `range`, named for a message: all of them when
+    /// there are a few, else the first and last three.
+    fn listing(&self, range: std::ops::Range<usize>) -> String {
+        let names: Vec<String> = self.migrations[range]
+            .iter()
+            .map(|m| format!("`{}`", m.revision))
+            .collect();
+        match names.len() {
+            0 => "none (the directory holds no migration)".to_owned(),
+            n if n <= 8 => names.join(", "),
+            n => format!(
+                "{}, ... {} (`history` lists all {n})",
+                names[..3].join(", "),
+                names[n - 3..].join(", ")
+            ),
         }
     }
 
@@ -499,6 +533,7 @@ mod tests {
             requires: Some("3.37.0".into()),
             foreign_keys_off: true,
             data_loss: vec!["drops column `a.b` and its values".into()],
+            down_data_loss: vec!["drops table `a` and all its rows".into()],
             up: "CREATE TABLE a (b TEXT);\n".into(),
             down: Some("DROP TABLE a;\n".into()),
             path: PathBuf::from(format!("{revision}.sql")),
@@ -516,7 +551,7 @@ mod tests {
             "{text}"
         );
         let back = Migration::parse(&text, Path::new("0001_init.sql"))?;
-        assert_eq!(back.lines, (10, 13));
+        assert_eq!(back.lines, (11, 14));
         assert_eq!(
             Migration {
                 lines: (0, 0),

@@ -194,6 +194,7 @@ fn write(dir: &Path, n: usize, parent: Option<usize>, up: String) -> std::io::Re
         requires: Some("3.37.0".into()),
         foreign_keys_off: false,
         data_loss: Vec::new(),
+        down_data_loss: Vec::new(),
         up,
         down: None,
         path: dir.join(format!("{revision}.sql")),

@@ -191,6 +191,7 @@ fn file(n: usize, up: String) -> EmbeddedFile {
         requires: Some("3.37.0".into()),
         foreign_keys_off: false,
         data_loss: Vec::new(),
+        down_data_loss: Vec::new(),
         up,
         down: None,
         path: Path::new(&format!("{revision}.sql")).to_owned(),

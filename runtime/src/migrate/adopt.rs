@@ -78,6 +78,10 @@ impl Migrator<'_> {
     /// converting would change or reject stored values
     /// ([`Error::AdoptionBlocked`]).
     pub fn adoption_plan(&self, conn: &Connection) -> Result<Adoption> {
+        self.adoption_plan_inner(conn).map_err(|e| e.at(conn))
+    }
+
+    fn adoption_plan_inner(&self, conn: &Connection) -> Result<Adoption> {
         if crate::ledger::exists(conn)? {
             return Err(Error::AlreadyAdopted);
         }

@@ -150,6 +150,7 @@ pub struct Migrator<'a> {
     schema: Option<&'a Schema>,
     verification: Verification,
     adopt_on_start: bool,
+    allow_data_loss: bool,
     lock_timeout: Duration,
     progress: Option<&'a Progress<'a>>,
 }
@@ -243,6 +244,7 @@ impl<'a> Migrator<'a> {
             schema: None,
             verification: Verification::default(),
             adopt_on_start: true,
+            allow_data_loss: false,
             lock_timeout: LOCK_TIMEOUT,
             progress: None,
         }
@@ -261,6 +263,17 @@ impl<'a> Migrator<'a> {
     #[must_use]
     pub fn verification(mut self, verification: Verification) -> Self {
         self.verification = verification;
+        self
+    }
+
+    /// Whether a downgrade may run down parts that lose or change data
+    /// (their files list it in `-- down-data-loss:` lines): off by default,
+    /// so a downgrade past such a revision is refused with
+    /// [`Error::DowngradeLosesData`], naming each loss (CLI: `downgrade
+    /// --allow-data-loss`).
+    #[must_use]
+    pub fn allow_data_loss(mut self, allow: bool) -> Self {
+        self.allow_data_loss = allow;
         self
     }
 
@@ -398,6 +411,10 @@ impl<'a> Migrator<'a> {
     /// ledger, and (at head) how the schema differs from the models. Reads
     /// only.
     pub fn status(&self, conn: &Connection) -> Result<Status> {
+        self.status_inner(conn).map_err(|e| e.at(conn))
+    }
+
+    fn status_inner(&self, conn: &Connection) -> Result<Status> {
         let applied = ledger::read(conn)?;
         let head = self.history.head().map(|m| m.revision.clone());
         let checked = self.check_ledger(&applied);
@@ -432,6 +449,10 @@ impl<'a> Migrator<'a> {
     /// [`Error::Behind`] rather than listing what the pending revisions
     /// would change.
     pub fn check_schema(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
+        self.check_schema_inner(conn).map_err(|e| e.at(conn))
+    }
+
+    fn check_schema_inner(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
         let applied = ledger::read(conn)?;
         if self.check_ledger(&applied).is_ok() && applied.len() < self.history.migrations.len() {
             return Err(Error::Behind {
@@ -457,7 +478,11 @@ impl<'a> Migrator<'a> {
     /// asks for them (starting again: SQLite ignores that pragma inside a
     /// transaction), committing or rolling back, and restoring foreign keys
     /// on every path.
-    fn locked<T>(
+    fn locked<T>(&self, conn: &Connection, pass: impl FnMut(bool) -> Result<Pass<T>>) -> Result<T> {
+        self.locked_inner(conn, pass).map_err(|e| e.at(conn))
+    }
+
+    fn locked_inner<T>(
         &self,
         conn: &Connection,
         mut pass: impl FnMut(bool) -> Result<Pass<T>>,
@@ -715,6 +740,18 @@ impl<'a> Migrator<'a> {
             });
         }
         let steps = &self.history.migrations[end..current];
+        let losses: Vec<String> = steps
+            .iter()
+            .rev()
+            .flat_map(|m| {
+                m.down_data_loss
+                    .iter()
+                    .map(move |loss| format!("revision `{}`: {loss}", m.revision))
+            })
+            .collect();
+        if !self.allow_data_loss && !losses.is_empty() {
+            return Err(Error::DowngradeLosesData { losses });
+        }
         if !fk_off && steps.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
         }
@@ -782,11 +819,14 @@ impl<'a> Migrator<'a> {
                     .iter()
                     .all(|later| !known.contains(later.revision.as_str()))
                 {
+                    let head = self.history.head();
                     return Err(Error::UnknownRevision {
                         revision: applied
                             .last()
                             .map_or_else(|| a.revision.clone(), |l| l.revision.clone()),
-                        head: self.history.head().map(|m| m.revision.clone()),
+                        head: head.map(|m| m.revision.clone()),
+                        dir: self.dir(),
+                        follows_head: a.parent.as_deref() == head.map(|m| m.revision.as_str()),
                     });
                 }
                 let expected = self
@@ -850,6 +890,18 @@ impl<'a> Migrator<'a> {
     /// The position of `revision` (an id, or a prefix of exactly one).
     fn position_of(&self, revision: &str) -> Result<usize> {
         self.history.position(revision)
+    }
+
+    /// The migrations' directory, as their files name it.
+    fn dir(&self) -> std::path::PathBuf {
+        self.history
+            .migrations
+            .first()
+            .and_then(|m| m.path.parent())
+            .map_or_else(
+                || "the migrations directory".into(),
+                std::path::Path::to_owned,
+            )
     }
 
     fn revisions(&self, range: std::ops::Range<usize>) -> Vec<String> {

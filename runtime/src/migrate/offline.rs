@@ -147,7 +147,15 @@ impl Migrator<'_> {
                     revision: m.revision.clone(),
                     path: m.path.clone(),
                 })?;
-                script.part(&format!("{} (down)", m.revision), down);
+                let losses: String = m
+                    .down_data_loss
+                    .iter()
+                    .map(|loss| format!("-- loses: {loss}\n"))
+                    .collect();
+                script.part(
+                    &format!("{} (down)", m.revision),
+                    &format!("{losses}{down}"),
+                );
                 let _ = writeln!(
                     script.out,
                     "DELETE FROM stillroom_migrations WHERE revision = {};",

@@ -118,7 +118,7 @@ fn round_trip_from_an_empty_history() -> TestResult {
     let text = fs::read_to_string(&path)?;
     assert!(
         text.starts_with(
-            "-- stillroom migration\n-- revision: 0001_initial\n-- parent: none\n-- message: initial\n-- requires: SQLite 3.37.0\n\n-- migrate:up\n"
+            "-- stillroom migration\n-- revision: 0001_initial\n-- parent: none\n-- message: initial\n-- requires: SQLite 3.37.0\n-- down-data-loss: drops table `gen_authors` and all its rows\n-- down-data-loss: drops table `gen_books` and all its rows\n\n-- migrate:up\n"
         ),
         "{text}"
     );

@@ -69,7 +69,7 @@ fn malformed_headers_name_the_file_and_line() -> TestResult {
             "unknown key",
             "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- parnet: 0000\n\n-- migrate:up\nSELECT 1;\n".into(),
             4,
-            "unknown header `parnet`; the header knows revision, parent, message, requires, foreign-keys and data-loss",
+            "unknown header `parnet`; the header knows revision, parent, message, requires, foreign-keys, data-loss and down-data-loss",
         ),
         (
             "missing revision",

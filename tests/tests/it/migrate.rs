@@ -609,23 +609,36 @@ fn a_database_newer_than_the_application_is_refused() -> TestResult {
     let err = migrator.migrate(&conn).unwrap_err();
     let message = err.to_string();
     match &err {
-        stillroom::Error::UnknownRevision { revision, head } => {
+        stillroom::Error::UnknownRevision {
+            revision,
+            head,
+            dir,
+            follows_head,
+        } => {
             assert_eq!(revision, R3);
             assert_eq!(head.as_deref(), Some(R2));
+            assert_eq!(dir, f.dir.path());
+            // R3 builds on R2: a file gone is as likely as a newer build.
+            assert!(follows_head);
         }
         other => panic!("expected UnknownRevision, got {other:?}"),
     }
+    let file = f.file(R3);
     assert!(
         message.contains(R3)
             && message.contains(R2)
-            && message.contains("newer version")
-            && message.contains("did not touch the database"),
+            && message.contains(&format!("the file {} is missing here", file.display()))
+            && message.contains("restore it from version control")
+            && message.contains("newer version of the application")
+            && message.contains("nothing was changed"),
         "{message}"
     );
     assert_eq!(snapshot(&conn)?, before);
     // Every other change is refused the same way.
     assert!(matches!(
-        migrator.downgrade(&conn, &Target::Relative(-1)),
+        migrator
+            .allow_data_loss(true)
+            .downgrade(&conn, &Target::Relative(-1)),
         Err(stillroom::Error::UnknownRevision { .. })
     ));
     assert!(matches!(
@@ -725,7 +738,7 @@ fn an_applied_revision_missing_at_the_end_of_the_files_is_unknown() -> TestResul
         .migrate(&conn)
         .unwrap_err();
     match &err {
-        stillroom::Error::UnknownRevision { revision, head } => {
+        stillroom::Error::UnknownRevision { revision, head, .. } => {
             assert_eq!(revision, R2);
             assert_eq!(head.as_deref(), Some(R1));
         }
@@ -779,7 +792,9 @@ fn a_call_inside_an_open_transaction_is_refused() -> TestResult {
     let results = [
         m.migrate(&conn).map(|_| ()),
         m.upgrade(&conn, &Target::Head).map(|_| ()),
-        m.downgrade(&conn, &Target::Base).map(|_| ()),
+        m.allow_data_loss(true)
+            .downgrade(&conn, &Target::Base)
+            .map(|_| ()),
         m.stamp(&conn, &Target::Head).map(|_| ()),
         m.accept_edited(&conn, R1),
     ];
@@ -1021,7 +1036,9 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
     )?;
 
     // -1 undoes the `price` column; the other columns keep their values.
-    let report = m.downgrade(&conn, &Target::Relative(-1))?;
+    let report = m
+        .allow_data_loss(true)
+        .downgrade(&conn, &Target::Relative(-1))?;
     assert_eq!(report.ran, [R3]);
     assert_eq!(report.current.as_deref(), Some(R2));
     assert_eq!(columns_of(&conn, "items")?, ["id", "name"]);
@@ -1052,7 +1069,9 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
     );
 
     // To a revision by id: undoes everything after it.
-    let report = m.downgrade(&conn, &Target::Revision(R1.into()))?;
+    let report = m
+        .allow_data_loss(true)
+        .downgrade(&conn, &Target::Revision(R1.into()))?;
     assert_eq!(report.ran, [R3, R2]);
     assert_eq!(report.current.as_deref(), Some(R1));
     assert_eq!(user_tables(&conn)?, ["items"]);
@@ -1062,7 +1081,9 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
     // Up by +1, then by a prefix of an id, then down by a prefix.
     assert_eq!(m.upgrade(&conn, &"+1".parse()?)?.ran, [R2]);
     assert_eq!(m.upgrade(&conn, &"0003".parse()?)?.ran, [R3]);
-    let report = m.downgrade(&conn, &Target::Revision("0002".into()))?;
+    let report = m
+        .allow_data_loss(true)
+        .downgrade(&conn, &Target::Revision("0002".into()))?;
     assert_eq!(report.ran, [R3]);
     assert_eq!(report.current.as_deref(), Some(R2));
 
@@ -1080,7 +1101,10 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
         ),
         (Target::Head, "ahead of the database's revision"),
     ] {
-        let err = m.downgrade(&conn, &target).unwrap_err();
+        let err = m
+            .allow_data_loss(true)
+            .downgrade(&conn, &target)
+            .unwrap_err();
         assert!(
             matches!(err, stillroom::Error::BadTarget { .. }) && err.to_string().contains(expected),
             "{target:?}: {err}"
@@ -1091,7 +1115,7 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
     assert_eq!(snapshot(&conn)?, before);
 
     // To base: no tables left, an empty ledger; and up again.
-    let report = m.downgrade(&conn, &"base".parse()?)?;
+    let report = m.allow_data_loss(true).downgrade(&conn, &"base".parse()?)?;
     assert_eq!(report.ran, [R2, R1]);
     assert_eq!(report.current, None);
     assert!(user_tables(&conn)?.is_empty());
@@ -1234,11 +1258,12 @@ fn offline_sql_is_what_migrate_runs() -> TestResult {
         "{down}"
     );
     run_script(&offline, &down)?;
-    m.downgrade(&applied, &Target::Relative(-1))?;
+    m.allow_data_loss(true)
+        .downgrade(&applied, &Target::Relative(-1))?;
     assert_same_database(&offline, &applied, "downgrade by one")?;
 
     run_script(&offline, &m.sql(Some(R2), &Target::Base)?)?;
-    m.downgrade(&applied, &Target::Base)?;
+    m.allow_data_loss(true).downgrade(&applied, &Target::Base)?;
     assert_same_database(&offline, &applied, "downgrade to base")?;
     assert!(user_tables(&offline)?.is_empty());
 
@@ -1271,7 +1296,8 @@ fn offline_sql_of_a_rebuild_is_what_migrate_runs() -> TestResult {
 
     let head = &history.migrations[1].revision;
     run_script(&offline, &m.sql(Some(head), &Target::Relative(-1))?)?;
-    m.downgrade(&applied, &Target::Relative(-1))?;
+    m.allow_data_loss(true)
+        .downgrade(&applied, &Target::Relative(-1))?;
     assert_same_database(&offline, &applied, "downgrade with a rebuild")?;
     Ok(())
 }
@@ -1357,7 +1383,8 @@ fn foreign_keys_are_on_after_a_rebuild() -> TestResult {
     );
 
     // And down again (a rebuild too).
-    m.downgrade(&conn, &Target::Relative(-1))?;
+    m.allow_data_loss(true)
+        .downgrade(&conn, &Target::Relative(-1))?;
     assert!(foreign_keys_on(&conn)?);
     assert_eq!(
         all_rows(

@@ -364,3 +364,255 @@ fn a_rebuild_on_a_connection_with_foreign_keys_already_off_is_still_checked() ->
     assert_eq!(file_state(&db)?, before);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// A file that is not a usable database is named, with what is wrong.
+
+#[test]
+fn a_file_that_is_not_a_database_is_named() -> TestResult {
+    let dir = TempDir::created("not-a-database")?;
+    let path = dir.join("app.db");
+    fs::write(&path, "these are notes, not a database\n".repeat(200))?;
+    let before = file_state(&path)?;
+    let err = stillroom::open(&path).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Database { .. }), "{err:?}");
+    assert!(
+        message.starts_with(&path.display().to_string())
+            && message.contains("not a SQLite database"),
+        "{message}"
+    );
+    assert_eq!(file_state(&path)?, before);
+    Ok(())
+}
+
+#[test]
+fn a_truncated_database_is_named() -> TestResult {
+    let s = Setup::new("truncated")?;
+    // Fill it, so that its tables span many pages; then cut it in half.
+    let conn = Connection::open(&s.db)?;
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+         INSERT INTO note (id, body) SELECT i, printf('%0500d', i) FROM n;",
+    )?;
+    drop(conn);
+    let bytes = fs::read(&s.db)?;
+    fs::write(&s.db, &bytes[..bytes.len() / 2])?;
+    let before = file_state(&s.db)?;
+    let result = stillroom::open(&s.db).and_then(|conn| {
+        Migrator::new(&s.history()?)
+            .schema(&s.schema)
+            .migrate(&conn)?;
+        conn.query_row("SELECT count(*) FROM note", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| Error::from(e).at_path(&s.db))
+    });
+    let err = result.map(|_| ()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(&s.db.display().to_string())
+            && (message.contains("damaged") || message.contains("not a SQLite database")),
+        "{message}"
+    );
+    assert_eq!(file_state(&s.db)?, before);
+    Ok(())
+}
+
+#[test]
+fn a_read_only_database_is_named() -> TestResult {
+    let s = Setup::new("read-only")?;
+    stillroom::empty_revision(&s.migrations(), "more")?;
+    let path = s.file(2)?;
+    let text = fs::read_to_string(&path)?.replace(
+        "-- Write the upgrade here, statements ending in `;`.",
+        "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;",
+    );
+    fs::write(&path, text)?;
+    let before = file_state(&s.db)?;
+    let conn = Connection::open_with_flags(&s.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let err = Migrator::new(&s.history()?)
+        .schema(&s.schema)
+        .migrate(&conn)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(&s.db.display().to_string()) && message.contains("read-only"),
+        "{message}"
+    );
+    drop(conn);
+    assert_eq!(file_state(&s.db)?, before);
+    Ok(())
+}
+
+#[test]
+fn a_full_disk_during_a_migration_says_so_and_changes_nothing() -> TestResult {
+    let s = Setup::new("full-disk")?;
+    stillroom::empty_revision(&s.migrations(), "big")?;
+    let path = s.file(2)?;
+    let text = fs::read_to_string(&path)?.replace(
+        "-- Write the upgrade here, statements ending in `;`.",
+        "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT) STRICT;\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO big SELECT i, printf('%0200d', i) FROM n;",
+    );
+    fs::write(&path, text)?;
+    let before = file_state(&s.db)?;
+    let conn = Connection::open(&s.db)?;
+    // The file may not grow past a few pages: SQLite's "database or disk is
+    // full", as on a full disk or at a file-size limit.
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    conn.query_row(
+        &format!("PRAGMA max_page_count = {}", pages + 4),
+        [],
+        |_| Ok(()),
+    )?;
+    let err = Migrator::new(&s.history()?)
+        .schema(&s.schema)
+        .migrate(&conn)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("database or disk is full") && !message.contains("cannot rollback"),
+        "{message}"
+    );
+    drop(conn);
+    assert_eq!(file_state(&s.db)?, before);
+    Ok(())
+}
+
+#[test]
+fn a_ledger_of_another_shape_is_named() -> TestResult {
+    let dir = TempDir::created("ledger-shape")?;
+    let path = dir.join("app.db");
+    let conn = Connection::open(&path)?;
+    conn.execute_batch(
+        "CREATE TABLE stillroom_migrations (version INTEGER PRIMARY KEY, name TEXT);
+         INSERT INTO stillroom_migrations VALUES (1, 'init');",
+    )?;
+    drop(conn);
+    let s = Setup::new("ledger-shape-history")?;
+    let before = file_state(&path)?;
+    let conn = stillroom::open(&path)?;
+    let err = Migrator::new(&s.history()?)
+        .schema(&s.schema)
+        .migrate(&conn)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::LedgerShape { .. }), "{err:?}");
+    assert!(
+        message.contains("is not stillroom's ledger") && message.contains("no such column"),
+        "{message}"
+    );
+    drop(conn);
+    assert_eq!(file_state(&path)?, before);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Downgrades that lose or change data are refused unless allowed; one that
+// cannot run names the rows in the way.
+
+/// A history whose second revision widens `tally`'s key to (a, b) and turns
+/// `n` from INTEGER into TEXT: its down part narrows the key back and turns
+/// text back into integers.
+fn widening(dir: &TempDir) -> Result<(History, Schema), Box<dyn std::error::Error>> {
+    use stillroom::{Column, SqlType, Table};
+    let migrations = dir.join("migrations");
+    let table = |key: &[&str], n: SqlType| -> Table {
+        let mut t = Table::new("tally");
+        t.columns = vec![
+            Column::new("a", SqlType::Text),
+            Column {
+                default: Some("''".into()),
+                ..Column::new("b", SqlType::Text)
+            },
+            Column::new("n", n),
+        ];
+        t.primary_key.columns = key.iter().map(|k| (*k).to_owned()).collect();
+        t
+    };
+    stillroom::generate(
+        &migrations,
+        &Schema::new([table(&["a"], SqlType::Integer)])?,
+        "tally",
+        GenerateOptions::default(),
+    )?;
+    let wide = Schema::new([table(&["a", "b"], SqlType::Text)])?;
+    stillroom::generate(
+        &migrations,
+        &wide,
+        "wider key, text counts",
+        GenerateOptions::default(),
+    )?;
+    Ok((History::read(&migrations)?, wide))
+}
+
+#[test]
+fn a_downgrade_that_loses_or_changes_data_is_refused_unless_allowed() -> TestResult {
+    let dir = TempDir::created("downgrade-loss")?;
+    let (history, wide) = widening(&dir)?;
+    assert_eq!(
+        history.migrations[1].down_data_loss,
+        ["changes `tally.n` from TEXT to INTEGER: values that do not convert are lost or fail"]
+    );
+    let db = dir.join("app.db");
+    let conn = Connection::open(&db)?;
+    let m = Migrator::new(&history).schema(&wide);
+    m.migrate(&conn)?;
+    conn.execute_batch("INSERT INTO tally VALUES ('x', 'one', 'many')")?;
+    let before = file_state(&db)?;
+    let err = m
+        .downgrade(&conn, &stillroom::Target::Relative(-1))
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::DowngradeLosesData { .. }), "{err:?}");
+    assert!(
+        message.contains(&format!(
+            "revision `{}`: changes `tally.n` from TEXT to INTEGER",
+            history.migrations[1].revision
+        )) && message.contains("--allow-data-loss"),
+        "{message}"
+    );
+    assert_eq!(file_state(&db)?, before);
+    // Allowed, it runs: here it fails, since the STRICT INTEGER column
+    // cannot hold 'many', and says so; with a value that converts, it works.
+    let err = m
+        .allow_data_loss(true)
+        .downgrade(&conn, &stillroom::Target::Relative(-1))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cannot store TEXT value in INTEGER column"),
+        "{err}"
+    );
+    assert_eq!(file_state(&db)?, before);
+    conn.execute_batch("UPDATE tally SET n = '7'")?;
+    m.allow_data_loss(true)
+        .downgrade(&conn, &stillroom::Target::Relative(-1))?;
+    let n: i64 = conn.query_row("SELECT n FROM tally", [], |r| r.get(0))?;
+    assert_eq!(n, 7);
+    Ok(())
+}
+
+#[test]
+fn a_down_part_that_narrows_a_key_names_the_rows_that_collide() -> TestResult {
+    let dir = TempDir::created("downgrade-collision")?;
+    let (history, wide) = widening(&dir)?;
+    let db = dir.join("app.db");
+    let conn = Connection::open(&db)?;
+    let m = Migrator::new(&history).schema(&wide).allow_data_loss(true);
+    m.migrate(&conn)?;
+    conn.execute_batch(
+        "INSERT INTO tally VALUES ('x', 'one', '1'), ('x', 'two', '2'), ('y', '', '3')",
+    )?;
+    let before = file_state(&db)?;
+    let err = m
+        .downgrade(&conn, &stillroom::Target::Relative(-1))
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("table `tally`: (a) must be unique in the rebuilt table, and these rows share a value: ('x') in 2 rows"),
+        "{message}"
+    );
+    assert!(!message.contains("_stillroom_new_tally:"), "{message}");
+    drop(conn);
+    assert_eq!(file_state(&db)?, before);
+    Ok(())
+}
