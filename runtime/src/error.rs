@@ -75,6 +75,17 @@ pub enum Error {
     /// A statement of a migration failed.
     #[error(transparent)]
     Statement(Box<StatementError>),
+    /// A pending revision failed on a database that already has the schema
+    /// of a revision past what its ledger records: the ledger lost rows.
+    #[error("{failed}\nThe database already has the schema of revision `{schema}`, though its ledger records {}: rows of the ledger were lost (deleted by hand, or an older copy restored), so revisions that already ran were run again. `stamp {schema}` records the revisions up to it without running them (check first that the data migrations among them did run), and `upgrade` then applies the rest", ledger.as_deref().map_or("none".to_owned(), |l| format!("only up to `{l}`")))]
+    AlreadyApplied {
+        /// The last revision the ledger records.
+        ledger: Option<String>,
+        /// The revision whose schema the database has.
+        schema: String,
+        /// The failure of the revision that ran again.
+        failed: Box<Error>,
+    },
     /// A downgrade would run down parts that lose or change data, and data
     /// loss was not allowed; nothing was done.
     #[error("this downgrade loses or changes data, so it was not run (nothing was changed):\n  - {}\nTo go ahead, allow it: `db downgrade --allow-data-loss` (`Migrator::allow_data_loss(true)`); keep a copy of the database first", losses.join("\n  - "))]

@@ -97,10 +97,7 @@ impl Migration {
         paths.sort();
         let mut migrations = Vec::with_capacity(paths.len());
         for path in paths {
-            let text = fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_text(&path)?;
             let mut migration = Migration::parse(&text, &path)?;
             migration.checksum = crate::checksum(&text);
             migrations.push(migration);
@@ -159,12 +156,8 @@ impl Migration {
         };
         let lines: Vec<&str> = text.lines().collect();
         if lines.first().map(|l| l.trim_end()) != Some(MAGIC) {
-            return Err(bad(
-                1,
-                format!(
-                    "the file does not start with `{MAGIC}`; it is not a stillroom migration (move it out of the migrations directory)"
-                ),
-            ));
+            let (line, message) = not_a_header(text, &lines);
+            return Err(bad(line, message));
         }
         let (mut revision, mut parent) = (None, None);
         let mut revision_line = 1;
@@ -287,6 +280,58 @@ impl Migration {
         }
         Ok(m)
     }
+}
+
+/// Why a file's text does not start with the header, and the line to
+/// point at: empty, a byte order mark, a header further down, or not a
+/// migration at all.
+fn not_a_header(text: &str, lines: &[&str]) -> (usize, String) {
+    if text.trim().is_empty() {
+        return (
+            1,
+            format!(
+                "the file is empty; a migration starts with `{MAGIC}` (`db revision -m MESSAGE` writes one), so write it or delete the file"
+            ),
+        );
+    }
+    if text.starts_with('\u{feff}') {
+        return (
+            1,
+            "the file starts with a byte order mark (U+FEFF, which some editors add); save it as UTF-8 without one".to_owned(),
+        );
+    }
+    if let Some(at) = lines.iter().position(|l| l.trim() == MAGIC) {
+        return (
+            at + 1,
+            format!(
+                "`{MAGIC}` is on line {}: the header must be the file's first lines; move it, and the header lines after it, to the top",
+                at + 1
+            ),
+        );
+    }
+    (
+        1,
+        format!(
+            "the file does not start with `{MAGIC}`: it is not a stillroom migration. If it holds SQL meant to run, put it in a migration (`db revision -m MESSAGE` writes one); otherwise move it out of the migrations directory"
+        ),
+    )
+}
+
+/// A file's text, or where it is not UTF-8.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::MigrationFile {
+            path: path.to_owned(),
+            line,
+            message: format!("the file is not UTF-8 (at byte {at}); save it as UTF-8"),
+        }
+    })
 }
 
 /// A header value on one line: a backslash, a line break or a carriage

@@ -346,9 +346,46 @@ impl<'a> Migrator<'a> {
 
     /// Applies the migrations up to `target`, in one transaction.
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
-        let report = self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off))?;
+        let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
+            Ok(report) => report,
+            Err(e @ Error::Statement(_)) => return Err(self.already_applied(conn, e)),
+            Err(e) => return Err(e),
+        };
         crate::connection::accepted(conn);
         Ok(report)
+    }
+
+    /// After a pending revision failed: when the database already has the
+    /// schema of a revision past what its ledger records (ledger rows were
+    /// deleted, or an older ledger restored), the error says so, and what
+    /// `stamp` would do, rather than only SQLite's complaint.
+    fn already_applied(&self, conn: &Connection, failed: Error) -> Error {
+        let found = || -> Result<Option<usize>> {
+            let applied = ledger::read(conn)?;
+            let live = crate::introspect::introspect(conn)?;
+            let memory = Connection::open_in_memory()?;
+            memory.execute_batch("PRAGMA foreign_keys = ON")?;
+            for (k, m) in self.history.migrations.iter().enumerate() {
+                crate::replay::apply_steps(&memory, &[(m, Direction::Up)])?;
+                if k >= applied.len() {
+                    let replayed = crate::introspect::introspect(&memory)?;
+                    if crate::compare::compare(&live.schema, &replayed.schema).is_empty() {
+                        return Ok(Some(k));
+                    }
+                }
+            }
+            Ok(None)
+        };
+        match found() {
+            Ok(Some(k)) => Error::AlreadyApplied {
+                ledger: ledger::read(conn)
+                    .ok()
+                    .and_then(|a| a.last().map(|a| a.revision.clone())),
+                schema: self.history.migrations[k].revision.clone(),
+                failed: Box::new(failed),
+            },
+            _ => failed,
+        }
     }
 
     /// Runs the `down` parts from the current revision back to `target`

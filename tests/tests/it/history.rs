@@ -64,7 +64,7 @@ fn file_error(
 
 #[test]
 fn malformed_headers_name_the_file_and_line() -> TestResult {
-    let cases: [(&str, String, usize, &str); 10] = [
+    let cases: [(&str, String, usize, &str); 13] = [
         (
             "unknown key",
             "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- parnet: 0000\n\n-- migrate:up\nSELECT 1;\n".into(),
@@ -123,7 +123,25 @@ fn malformed_headers_name_the_file_and_line() -> TestResult {
             "an empty file",
             String::new(),
             1,
-            "does not start with",
+            "the file is empty",
+        ),
+        (
+            "a byte order mark",
+            format!("\u{feff}{}", file("0001_a", "none", "SELECT 1;\n", None)),
+            1,
+            "byte order mark (U+FEFF",
+        ),
+        (
+            "a header below SQL",
+            format!("SELECT 1;\n\n{}", file("0001_a", "none", "SELECT 1;\n", None)),
+            3,
+            "`-- stillroom migration` is on line 3: the header must be the file's first lines",
+        ),
+        (
+            "blank lines only",
+            "\n\n  \n".into(),
+            1,
+            "the file is empty",
         ),
     ];
     for (i, (what, text, line, message)) in cases.iter().enumerate() {
@@ -134,6 +152,31 @@ fn malformed_headers_name_the_file_and_line() -> TestResult {
             got_message.contains(message),
             "{what}: expected {message:?} in {got_message:?}"
         );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_byte_and_line() -> TestResult {
+    let dir = TempDir::created("history-not-utf8")?;
+    let mut bytes = file("0001_a", "none", "SELECT 'caf", None).into_bytes();
+    bytes.extend([0xE9, b'\'', b';', b'\n']); // Latin-1 é
+    fs::write(dir.join("0001_a.sql"), &bytes)?;
+    let err = History::read(dir.path()).map(|_| ()).unwrap_err();
+    match &err {
+        stillroom::Error::MigrationFile {
+            path,
+            line,
+            message,
+        } => {
+            assert_eq!(path, &dir.join("0001_a.sql"));
+            assert_eq!(*line, 7, "{err}");
+            assert!(
+                message.contains(&format!("not UTF-8 (at byte {})", bytes.len() - 4)),
+                "{message}"
+            );
+        }
+        other => return Err(format!("expected MigrationFile, got {other:?}").into()),
     }
     Ok(())
 }

@@ -616,3 +616,26 @@ fn a_down_part_that_narrows_a_key_names_the_rows_that_collide() -> TestResult {
     assert_eq!(file_state(&db)?, before);
     Ok(())
 }
+
+#[test]
+fn a_ledger_that_lost_rows_is_named_with_what_stamp_would_do() -> TestResult {
+    let s = Setup::new("ledger-lost-rows")?;
+    let history = s.history()?;
+    let second = history.migrations[1].revision.clone();
+    // Someone deleted the ledger's last row: the second revision (which
+    // added `note.title`) runs again and fails.
+    Connection::open(&s.db)?.execute(
+        "DELETE FROM stillroom_migrations WHERE revision = ?1",
+        [&second],
+    )?;
+    let err = s.refused(&history, &s.schema)?;
+    let message = err.to_string();
+    assert!(matches!(err, Error::AlreadyApplied { .. }), "{err:?}");
+    assert!(
+        message.contains("duplicate column name: title")
+            && message.contains(&format!("already has the schema of revision `{second}`"))
+            && message.contains(&format!("`stamp {second}`")),
+        "{message}"
+    );
+    Ok(())
+}
