@@ -66,7 +66,16 @@ pub fn open(path: impl AsRef<Path>) -> Result<Connection> {
 /// # }
 /// ```
 pub fn configure(conn: &Connection) -> Result<()> {
-    configure_inner(conn).map_err(|e| e.at(conn))
+    configure_inner(conn).map_err(|e| match e {
+        // Reading the header waits for a writer that holds the whole file
+        // (a large migration of a rollback-journal database, in another
+        // process) no longer than the busy timeout.
+        Error::Sqlite(source) if is_busy(&source) => Error::Locked {
+            waited: BUSY_TIMEOUT,
+            limit: BUSY_TIMEOUT,
+        },
+        e => e.at(conn),
+    })
 }
 
 fn configure_inner(conn: &Connection) -> Result<()> {
