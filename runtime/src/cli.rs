@@ -55,6 +55,9 @@ struct Args {
     /// The migrations directory [default: the one embedded at build time]
     #[arg(long, global = true, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, default_value_t = Colour::Auto)]
+    color: Colour,
     #[command(subcommand)]
     command: Command,
 }
@@ -271,11 +274,11 @@ impl<'a> Cli<'a> {
                 return 2;
             }
         };
-        let out = Output::new();
+        let out = Output::new(args.color);
         match self.execute(args, &out) {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("{}: {e}", out.red("error"));
+                anstream::eprintln!("{}: {e}", out.red("error"));
                 1
             }
         }
@@ -341,8 +344,8 @@ impl<'a> Cli<'a> {
             Command::Show { revision } => {
                 let m = find(history, &revision)?;
                 match std::fs::read_to_string(&m.path) {
-                    Ok(text) => print!("{text}"),
-                    Err(_) => print!("{}", m.to_text()),
+                    Ok(text) => anstream::print!("{text}"),
+                    Err(_) => anstream::print!("{}", m.to_text()),
                 }
                 Ok(OK)
             }
@@ -354,7 +357,7 @@ impl<'a> Cli<'a> {
             Command::AcceptEdited { revision } => {
                 let conn = self.open(db, false)?;
                 migrator.accept_edited(&conn, &revision)?;
-                println!("accepted the current text of {revision}");
+                anstream::println!("accepted the current text of {revision}");
                 Ok(OK)
             }
         }
@@ -370,7 +373,7 @@ impl<'a> Cli<'a> {
     ) -> Result<u8> {
         if !autogenerate {
             let path = empty_revision(dir, message)?;
-            println!(
+            anstream::println!(
                 "wrote {} (empty: fill in its up and down parts)",
                 path.display()
             );
@@ -383,19 +386,19 @@ impl<'a> Cli<'a> {
             GenerateOptions { allow_data_loss },
         )? {
             Generated::NothingToDo => {
-                println!("nothing to do: the migrations already match the models")
+                anstream::println!("nothing to do: the migrations already match the models")
             }
             Generated::Written {
                 path,
                 migration,
                 ops,
             } => {
-                println!("wrote {}", path.display());
+                anstream::println!("wrote {}", path.display());
                 for op in &ops {
-                    println!("  {op}");
+                    anstream::println!("  {op}");
                 }
                 for loss in &migration.data_loss {
-                    println!("  {}: {loss}", out.red("data loss"));
+                    anstream::println!("  {}: {loss}", out.red("data loss"));
                 }
             }
         }
@@ -494,7 +497,7 @@ impl Session<'_, '_> {
         from: Option<&str>,
     ) -> Result<u8> {
         if sql {
-            print!("{}", self.migrator.sql(from, target)?);
+            anstream::print!("{}", self.migrator.sql(from, target)?);
             return Ok(OK);
         }
         if let Target::Revision(revision) = target {
@@ -515,7 +518,7 @@ impl Session<'_, '_> {
     ) -> Result<u8> {
         if sql {
             let from = from.or_else(|| self.history.head().map(|m| m.revision.clone()));
-            print!("{}", self.migrator.sql(from.as_deref(), target)?);
+            anstream::print!("{}", self.migrator.sql(from.as_deref(), target)?);
             return Ok(OK);
         }
         let conn = self.cli.open(db, false)?;
@@ -531,19 +534,19 @@ impl Session<'_, '_> {
             .as_deref()
             .unwrap_or("base (no revision applied)");
         let at_head = status.current.is_some() && status.current == status.head;
-        println!("{current}{}", if at_head { " (head)" } else { "" });
+        anstream::println!("{current}{}", if at_head { " (head)" } else { "" });
         if !status.pending.is_empty() {
-            println!(
+            anstream::println!(
                 "{} pending: {}",
                 status.pending.len(),
                 status.pending.join(", ")
             );
         }
         if let Some(problem) = status.problem {
-            println!("{}: {problem}", self.out.red("problem"));
+            anstream::println!("{}: {problem}", self.out.red("problem"));
         }
         for difference in status.differences.iter().flatten() {
-            println!(
+            anstream::println!(
                 "{}: {}",
                 self.out.red("differs from the models"),
                 difference.describe(&Against::Models)
@@ -580,18 +583,18 @@ impl Session<'_, '_> {
                     );
                 line.push_str(&format!("  [{state}]"));
             }
-            println!("{line}");
+            anstream::println!("{line}");
         }
         match (&path, &status) {
             (_, Some(_)) => {}
-            (Some(path), None) => println!(
+            (Some(path), None) => anstream::println!(
                 "{}",
                 self.out.dim(&format!(
                     "(no database at {}: nothing is applied yet; `upgrade` or the application's start creates it)",
                     path.display()
                 ))
             ),
-            (None, None) => println!(
+            (None, None) => anstream::println!(
                 "{}",
                 self.out.dim(&format!(
                     "(no database given: `--database PATH` or {DATABASE_ENV} shows what is applied)"
@@ -604,7 +607,7 @@ impl Session<'_, '_> {
     fn adopt(&self, db: Option<&Path>, sql: bool) -> Result<u8> {
         let conn = self.cli.open(db, false)?;
         if sql {
-            print!("{}", self.migrator.adoption_sql(&conn)?);
+            anstream::print!("{}", self.migrator.adoption_sql(&conn)?);
         } else {
             let report = self.migrator.adopt(&conn)?;
             if let Some(adoption) = &report.adopted {
@@ -622,12 +625,12 @@ impl Session<'_, '_> {
                     path: path.to_owned(),
                     source: e,
                 })?;
-                eprintln!(
+                anstream::eprintln!(
                     "wrote {}: review it, then generate the first revision from it",
                     path.display()
                 );
             }
-            None => print!("{source}"),
+            None => anstream::print!("{source}"),
         }
         Ok(OK)
     }
@@ -637,18 +640,18 @@ impl Session<'_, '_> {
             find(self.history, revision)?; // before the database file is created
         }
         let report = self.migrator.stamp(&self.cli.open(db, true)?, target)?;
-        println!("stamped {}", report.current.as_deref().unwrap_or("base"));
+        anstream::println!("stamped {}", report.current.as_deref().unwrap_or("base"));
         Ok(OK)
     }
 
     fn check(&self) -> Result<u8> {
         match check(self.dir, self.cli.models()?) {
             Ok(()) => {
-                println!("the migrations in {} match the models", self.dir.display());
+                anstream::println!("the migrations in {} match the models", self.dir.display());
                 Ok(OK)
             }
             Err(e @ Error::ModelsChanged { .. }) => {
-                eprintln!("{}: {e}", self.out.red("check failed"));
+                anstream::eprintln!("{}: {e}", self.out.red("check failed"));
                 Ok(FAILED)
             }
             Err(e) => Err(e),
@@ -658,9 +661,9 @@ impl Session<'_, '_> {
     fn verify(&self, db: Option<&Path>) -> Result<u8> {
         match self.migrator.check_schema(&self.cli.open(db, false)?) {
             Ok(tolerated) => {
-                println!("the database matches the models");
+                anstream::println!("the database matches the models");
                 for difference in &tolerated {
-                    println!(
+                    anstream::println!(
                         "  {}: {}",
                         self.out.dim("tolerated"),
                         difference.describe(&Against::Models)
@@ -669,7 +672,7 @@ impl Session<'_, '_> {
                 Ok(OK)
             }
             Err(e @ Error::SchemaMismatch { .. }) => {
-                eprintln!("{}: {e}", self.out.red("verify failed"));
+                anstream::eprintln!("{}: {e}", self.out.red("verify failed"));
                 Ok(FAILED)
             }
             Err(e) => Err(e),
@@ -701,19 +704,27 @@ fn show_progress(event: Event<'_>, out: &Output) {
             } else {
                 "reverting"
             };
-            eprintln!("{} {} ...", out.dim(verb), migration.revision);
+            anstream::eprintln!("{} {} ...", out.dim(verb), migration.revision);
         }
         Event::Waiting { waited } if waited.as_secs().is_multiple_of(5) => {
-            eprintln!(
+            anstream::eprintln!(
                 "{} for another process to finish migrating: {} s",
                 out.dim("waiting"),
                 waited.as_secs()
             );
         }
-        Event::Rebuilt { table, elapsed, .. } if elapsed >= Duration::from_secs(1) => {
-            eprintln!("  rebuilt table `{table}` in {}", seconds(elapsed));
+        Event::Rebuilt {
+            table,
+            elapsed,
+            rows,
+            ..
+        } if elapsed >= Duration::from_secs(1) => {
+            anstream::eprintln!(
+                "  rebuilt table `{table}` ({rows} rows) in {}",
+                seconds(elapsed)
+            );
         }
-        Event::Finished { elapsed, .. } => eprintln!("  done in {}", seconds(elapsed)),
+        Event::Finished { elapsed, .. } => anstream::eprintln!("  done in {}", seconds(elapsed)),
         _ => {}
     }
 }
@@ -741,10 +752,10 @@ fn heads(dir: &Path) -> Result<u8> {
         })
         .collect();
     for head in &heads {
-        println!("{}  {}", head.revision, head.message);
+        anstream::println!("{}  {}", head.revision, head.message);
     }
     if heads.len() > 1 {
-        eprintln!(
+        anstream::eprintln!(
             "{} heads: keep one line of revisions (see `check` for how)",
             heads.len()
         );
@@ -758,63 +769,76 @@ fn report_run(report: &Report, verb: &str, out: &Output) {
         report_adoption(adoption, out);
     }
     for revision in &report.ran {
-        println!("{} {revision}", out.green(verb));
+        anstream::println!("{} {revision}", out.green(verb));
     }
     if report.ran.is_empty() && report.adopted.is_none() {
-        println!("nothing to do");
+        anstream::println!("nothing to do");
     }
-    println!("current: {}", report.current.as_deref().unwrap_or("base"));
+    anstream::println!("current: {}", report.current.as_deref().unwrap_or("base"));
 }
 
 fn report_adoption(adoption: &Adoption, out: &Output) {
     if adoption.converts() {
         let lines = crate::compare::summary(&adoption.differences);
-        println!(
+        anstream::println!(
             "adopted the existing database at {}, converting {} table{} to that revision's schema:",
             adoption.revision,
             lines.len(),
             if lines.len() == 1 { "" } else { "s" },
         );
         for line in lines {
-            println!("  {} {line}", out.green("converted"));
+            anstream::println!("  {} {line}", out.green("converted"));
         }
     } else {
-        println!("adopted the existing database at {}", adoption.revision);
+        anstream::println!("adopted the existing database at {}", adoption.revision);
     }
     for part in &adoption.not_compared {
-        println!("  {} {part}", out.dim("not compared:"));
+        anstream::println!("  {} {part}", out.dim("not compared:"));
     }
 }
 
-/// Colour on a terminal only (and never with `NO_COLOR` set).
-struct Output {
-    colour: bool,
-}
+/// Styles for the command line's output, written through anstream (the
+/// stack clap's own colours use): styles reach a terminal that takes them,
+/// and are stripped elsewhere, with `NO_COLOR`, or with `--color never`;
+/// `CLICOLOR_FORCE` or `--color always` keep them.
+struct Output;
 
 impl Output {
-    fn new() -> Self {
-        let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Self { colour }
+    fn new(choice: Colour) -> Self {
+        let choice = match choice {
+            Colour::Auto => anstream::ColorChoice::Auto,
+            Colour::Always => anstream::ColorChoice::Always,
+            Colour::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+        Self
     }
 
-    fn paint<'t>(&self, code: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
-        if self.colour {
-            format!("\x1b[{code}m{text}\x1b[0m").into()
-        } else {
-            text.into()
-        }
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
+        format!("{style}{text}{style:#}")
     }
 
-    fn red<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.paint("1;31", text)
+    fn red(&self, text: &str) -> String {
+        self.paint(anstyle::AnsiColor::Red.on_default().bold(), text)
     }
 
-    fn green<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.paint("32", text)
+    fn green(&self, text: &str) -> String {
+        self.paint(anstyle::AnsiColor::Green.on_default(), text)
     }
 
-    fn dim<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        self.paint("2", text)
+    fn dim(&self, text: &str) -> String {
+        self.paint(anstyle::Style::new().dimmed(), text)
     }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+enum Colour {
+    /// On a terminal that takes colour, unless `NO_COLOR` is set
+    #[default]
+    Auto,
+    /// Always (as `CLICOLOR_FORCE`)
+    Always,
+    /// Never
+    Never,
 }

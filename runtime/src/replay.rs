@@ -29,7 +29,7 @@ pub(crate) fn run_part(
     migration: &Migration,
     direction: Direction,
 ) -> Result<()> {
-    run_part_reporting(conn, migration, direction, &mut |_, _| {})
+    run_part_reporting(conn, migration, direction, &mut |_| {})
 }
 
 /// [`run_part`], telling `rebuilt` the table and time of each table rebuild
@@ -39,7 +39,7 @@ pub(crate) fn run_part_reporting(
     conn: &Connection,
     migration: &Migration,
     direction: Direction,
-    rebuilt: &mut dyn FnMut(&str, Duration),
+    rebuilt: &mut dyn FnMut(Rebuilt<'_>),
 ) -> Result<()> {
     let (sql, first_line) = match direction {
         Direction::Up => (migration.up.as_str(), migration.lines.0),
@@ -54,7 +54,7 @@ pub(crate) fn run_part_reporting(
         },
     };
     let rebuilds = rebuild_comments(sql);
-    let mut current: Option<(&str, Instant)> = None;
+    let mut current: Option<Rebuilding<'_>> = None;
     for statement in split_statements(sql) {
         let line = first_line.max(1) + statement.line - 1;
         if let Some(why) = forbidden(statement.sql) {
@@ -70,11 +70,11 @@ pub(crate) fn run_part_reporting(
             .find(|(at, _)| *at < statement.line)
             .map(|(_, table)| *table)
             .filter(|t| !t.is_empty());
-        if current.map(|(t, _)| t) != table {
-            if let Some((done, started)) = current.take() {
-                rebuilt(done, started.elapsed());
+        if current.as_ref().map(|r| r.table) != table {
+            if let Some(done) = current.take() {
+                rebuilt(done.finish());
             }
-            current = table.map(|t| (t, Instant::now()));
+            current = table.map(Rebuilding::start);
         }
         conn.execute_batch(statement.sql).map_err(|source| {
             let detail = collision(conn, statement.sql, &source);
@@ -87,11 +87,62 @@ pub(crate) fn run_part_reporting(
                 detail,
             }))
         })?;
+        let insert = statement
+            .sql
+            .trim_start()
+            .get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("INSERT"));
+        if let Some(r) = current.as_mut().filter(|_| insert) {
+            r.rows += conn.changes();
+        }
     }
-    if let Some((done, started)) = current {
-        rebuilt(done, started.elapsed());
+    if let Some(done) = current {
+        rebuilt(done.finish());
     }
     Ok(())
+}
+
+/// A table rebuild a migration part ran: the table, how long it took, and
+/// how many rows it copied.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rebuilt<'a> {
+    pub(crate) table: &'a str,
+    pub(crate) elapsed: Duration,
+    pub(crate) rows: u64,
+}
+
+/// A rebuild under way, inside its `tracing` span.
+struct Rebuilding<'a> {
+    table: &'a str,
+    started: Instant,
+    rows: u64,
+    _span: tracing::span::EnteredSpan,
+}
+
+impl<'a> Rebuilding<'a> {
+    fn start(table: &'a str) -> Self {
+        Self {
+            table,
+            started: Instant::now(),
+            rows: 0,
+            _span: tracing::info_span!("rebuild", table).entered(),
+        }
+    }
+
+    fn finish(self) -> Rebuilt<'a> {
+        let elapsed = self.started.elapsed();
+        tracing::info!(
+            table = self.table,
+            rows = self.rows,
+            ms = elapsed.as_millis(),
+            "rebuilt table"
+        );
+        Rebuilt {
+            table: self.table,
+            elapsed,
+            rows: self.rows,
+        }
+    }
 }
 
 /// When a table rebuild's copy (`INSERT INTO "_stillroom_new_t" ... SELECT

@@ -216,6 +216,8 @@ pub enum Event<'a> {
         table: &'a str,
         /// How long the rebuild took.
         elapsed: Duration,
+        /// How many rows it copied.
+        rows: u64,
     },
     /// The part ran (its transaction is not yet committed).
     Finished {
@@ -317,17 +319,23 @@ impl<'a> Migrator<'a> {
                 progress(event);
             }
         };
+        let _span = tracing::info_span!(
+            "revision",
+            revision = %m.revision,
+            part = if direction == Direction::Up { "up" } else { "down" }
+        )
+        .entered();
         tell(Event::Starting {
             migration: m,
             direction,
         });
         let started = Instant::now();
-        run_part_reporting(conn, m, direction, &mut |table, elapsed| {
-            tracing::info!(revision = %m.revision, table, ms = elapsed.as_millis(), "rebuilt table");
+        run_part_reporting(conn, m, direction, &mut |r| {
             tell(Event::Rebuilt {
                 migration: m,
-                table,
-                elapsed,
+                table: r.table,
+                elapsed: r.elapsed,
+                rows: r.rows,
             });
         })?;
         let elapsed = started.elapsed();
@@ -346,6 +354,7 @@ impl<'a> Migrator<'a> {
 
     /// Applies the migrations up to `target`, in one transaction.
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        let _span = tracing::info_span!("migrate", target = %target).entered();
         let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
             Ok(report) => report,
             Err(e @ Error::Statement(_)) => return Err(self.already_applied(conn, e)),
@@ -391,6 +400,7 @@ impl<'a> Migrator<'a> {
     /// Runs the `down` parts from the current revision back to `target`
     /// (exclusive), newest first, in one transaction.
     pub fn downgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        let _span = tracing::info_span!("downgrade", target = %target).entered();
         self.locked(conn, |fk_off| self.downgrade_pass(conn, target, fk_off))
     }
 

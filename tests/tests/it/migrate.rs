@@ -1589,3 +1589,111 @@ fn what_cannot_be_compared_is_named() -> TestResult {
     }
     Ok(())
 }
+
+// --- what a migration tells as it goes -------------------------------------------
+
+/// A `tracing` subscriber that keeps span names and event messages with
+/// their fields, to check what an application's logs would show.
+#[derive(Default)]
+struct Recorder {
+    lines: std::sync::Mutex<Vec<String>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Recorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut fields = Fields(String::new());
+        span.record(&mut fields);
+        if let Ok(mut lines) = self.lines.lock() {
+            lines.push(format!("span {}{}", span.metadata().name(), fields.0));
+        }
+        tracing::span::Id::from_u64(
+            1 + self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
+        if let Ok(mut lines) = self.lines.lock() {
+            lines.push(format!("event{}", fields.0));
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn a_migration_reports_revisions_and_rebuilds_with_times_and_rows() -> TestResult {
+    let (_dir, history, schema) = rebuild_fixture("events")?;
+    let conn = memory()?;
+    let first = History {
+        migrations: history.migrations[..1].to_vec(),
+    };
+    Migrator::new(&first)
+        .verification(stillroom::Verification::Off)
+        .migrate(&conn)?;
+    conn.execute_batch(
+        "INSERT INTO parents (id, name) VALUES (1, 'a');
+         INSERT INTO children (id, parent_id, label) VALUES (1, 1, 10), (2, 1, 20), (3, 1, NULL);",
+    )?;
+    let events = std::sync::Mutex::new(Vec::new());
+    let progress = |event: stillroom::Event<'_>| {
+        let line = match event {
+            stillroom::Event::Starting { migration, .. } => {
+                format!("starting {}", migration.revision)
+            }
+            stillroom::Event::Rebuilt { table, rows, .. } => format!("rebuilt {table} {rows}"),
+            stillroom::Event::Finished { migration, .. } => {
+                format!("finished {}", migration.revision)
+            }
+            _ => return,
+        };
+        if let Ok(mut events) = events.lock() {
+            events.push(line);
+        }
+    };
+    let recorder = std::sync::Arc::new(Recorder::default());
+    tracing::subscriber::with_default(recorder.clone(), || {
+        Migrator::new(&history)
+            .schema(&schema)
+            .progress(&progress)
+            .migrate(&conn)
+    })?;
+    let second = &history.migrations[1].revision;
+    assert_eq!(
+        events.lock().map(|e| e.clone()).unwrap_or_default(),
+        [
+            format!("starting {second}"),
+            "rebuilt children 3".to_owned(),
+            format!("finished {second}")
+        ]
+    );
+    let lines = recorder.lines.lock().map(|l| l.clone()).unwrap_or_default();
+    let has = |prefix: &str| lines.iter().any(|l| l.starts_with(prefix));
+    assert!(has("span migrate target=`head`"), "{lines:#?}");
+    assert!(
+        has(&format!("span revision revision={second} part=\"up\"")),
+        "{lines:#?}"
+    );
+    assert!(has("span rebuild table=\"children\""), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("event message=rebuilt table table=\"children\" rows=3 ms=")),
+        "{lines:#?}"
+    );
+    Ok(())
+}
