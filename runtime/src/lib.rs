@@ -1,43 +1,103 @@
-//! stillroom: schema and migrations for SQLite, declared in Rust.
+//! Schema and migrations for SQLite, declared in Rust.
 //!
-//! `#[derive(Model)]` on a struct declares a table and records it in one
-//! global registry ([`registry`]); the same derive gives the struct typed CRUD
-//! ([`Model`]). The migration pipeline built on the registry (generate,
-//! store, apply, verify) is described in `docs/ARCHITECTURE.md`.
+//! `#[derive(Model)]` on a struct declares a table; every model lands in one
+//! global registry ([`registry`]). From changes to the models, stillroom
+//! writes reviewable `.sql` migration files ([`generate`]); the application
+//! embeds them ([`embed_migrations!`]) and applies what is pending when it
+//! starts ([`migrate`]), atomically and under SQLite's write lock, then
+//! checks that the live database matches the models. A database made before
+//! stillroom is adopted; one made by hand or another tool can be described by
+//! models written for it ([`inspect`]).
+//!
+//! # The workflow
+//!
+//! **1. Declare the models.** Each field is a column; its Rust type gives the
+//! SQL type ([`ColumnType`]), `Option<T>` a nullable one. The derive also
+//! gives typed CRUD ([`Model`]).
 //!
 //! ```
 //! use stillroom::Model;
 //!
-//! #[derive(Model, Debug)]
+//! #[derive(Model, Debug, PartialEq)]
 //! #[model(table = "jobs")]
 //! struct Job {
 //!     #[model(primary_key)]
 //!     id: String,
-//!     #[model(default = "'queued'")]
+//!     #[model(default = "'queued'", index)]
 //!     status: String,
 //!     progress: f64,
-//!     #[model(index)]
-//!     created_at: String,
 //!     message: Option<String>,
 //! }
+//! # let _ = Job::table();
+//! ```
 //!
-//! # fn main() -> stillroom::Result<()> {
-//! let conn = rusqlite::Connection::open_in_memory()?;
-//! stillroom::configure(&conn)?;
-//! for sql in Job::table().create_statements() {
-//!     conn.execute(&sql, [])?;
+//! **2. Generate a migration** from your application's binary, which links
+//! the models: `cargo run -- db revision --autogenerate -m "add jobs"`
+//! ([`cli::Cli::dispatch`] puts the `db` commands in it). It writes
+//! `migrations/0001_add_jobs.sql`, having tried its up and down parts on a
+//! copy of the schema; a drop or any other loss of data is refused unless
+//! allowed, and a column that disappears while another appears is refused
+//! as an ambiguous rename ([`Refused`]).
+//!
+//! **3. Review it** in the pull request like any code: plain SQL, a small
+//! header (revision, parent, what it loses), an up part and a down part. A
+//! test keeps the migrations honest in CI ([`check`]):
+//!
+//! ```no_run
+//! static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+//!
+//! #[test]
+//! fn migrations_match_the_models() -> stillroom::Result<()> {
+//!     stillroom::check(MIGRATIONS.dir(), stillroom::registry()?)
 //! }
-//! Job { id: "j1".into(), status: "queued".into(), progress: 0.0,
-//!       created_at: "2026-11-24T10:00:00Z".into(), message: None }.insert(&conn)?;
-//! assert_eq!(Job::count(&conn)?, 1);
+//! ```
+//!
+//! **4. Migrate at startup.** [`migrate`] takes the write lock, applies every
+//! pending revision in one transaction (table rebuilds with foreign keys off
+//! and checked before commit), and verifies the schema; on an up-to-date
+//! database it costs about one read of the ledger. Several processes
+//! starting at once: one applies, the others wait and find nothing to do.
+//!
+//! ```
+//! # fn main() -> stillroom::Result<()> {
+//! # #[derive(stillroom::Model)] #[model(table = "jobs")] struct Job { #[model(primary_key)] id: String, status: String }
+//! # let dir = std::env::temp_dir().join(format!("stillroom-crate-doc-{}", std::process::id()));
+//! # let schema = stillroom::ModelSet::new().with::<Job>().build()?;
+//! # stillroom::generate(&dir, &schema, "add jobs", Default::default())?;
+//! # let history = stillroom::History::read(&dir)?;
+//! let conn = stillroom::open(dir.join("app.db"))?; // WAL, foreign keys, busy timeout
+//! // `stillroom::migrate(&conn)?` with the embedded set and the registry;
+//! // here, an explicit history and model set:
+//! let report = stillroom::Migrator::new(&history).schema(&schema).migrate(&conn)?;
+//! assert_eq!(report.ran, ["0001_add_jobs"]);
+//! # drop(conn); std::fs::remove_dir_all(&dir).ok();
 //! # Ok(())
 //! # }
 //! ```
 //!
+//! **5. Inspect and repair** with the same commands: `db history`,
+//! `db current`, `db verify`, `db downgrade -1`, `db upgrade --sql` (the
+//! script, for a DBA), `db stamp`, `db adopt` ([`Migrator`]).
+//!
+//! # Guides
+//!
+//! The user guides are part of these docs: [`guide::database`] (models,
+//! types, CRUD, startup, errors), [`guide::migrations`] (the workflow,
+//! adoption, teams, deploying) and [`guide::example_new_model`] (a worked
+//! example). For pools and async applications (r2d2, deadpool, tokio),
+//! see the section on them in [`guide::database`].
+//!
 //! # Features
 //!
-//! `chrono`, `time`, `uuid` and `serde_json` let model fields hold those
-//! crates' types (see [`ColumnType`]).
+//! | feature | default | what |
+//! |---|---|---|
+//! | `cli` | yes | [`cli`]: the `db` command line an application runs from its own binary |
+//! | `bundled` | yes | SQLite compiled in (rusqlite's `bundled`); without it, the system's libsqlite3 |
+//! | `chrono`, `time`, `uuid`, `serde_json` | no | fields of those crates' types ([`ColumnType`]) |
+//!
+//! stillroom works with rusqlite 0.40 to 0.43 (so it sits beside r2d2_sqlite,
+//! deadpool-sqlite and tokio-rusqlite) and re-exports the one in use as
+//! [`rusqlite`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
@@ -47,6 +107,19 @@ extern crate self as stillroom;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+/// The user guides, from the repository's `docs/` (on docs.rs and in
+/// `cargo doc`). Their examples are tested where they are kept (the
+/// repository's doc tests), not a second time here.
+#[cfg(all(doc, not(doctest)))]
+pub mod guide {
+    #[doc = include_str!("../guide/DATABASE.md")]
+    pub mod database {}
+    #[doc = include_str!("../guide/MIGRATIONS.md")]
+    pub mod migrations {}
+    #[doc = include_str!("../guide/EXAMPLE_NEW_MODEL.md")]
+    pub mod example_new_model {}
+}
 mod compare;
 mod connection;
 mod diff;
