@@ -72,9 +72,12 @@ enum Command {
         /// Generate the SQL from the differences between the models and the migrations
         #[arg(long)]
         autogenerate: bool,
-        /// Allow drops and other changes that lose data (listed in the file's header)
+        /// Allow every drop and other change that loses data (listed in the file's header)
         #[arg(long)]
         allow_data_loss: bool,
+        /// Allow only the losses in this table, or this column (TABLE.COLUMN); repeat for more
+        #[arg(long, value_name = "TABLE[.COLUMN]")]
+        allow_loss_of: Vec<String>,
     },
     /// Apply migrations up to TARGET: a revision, `head` (default) or `+N`
     Upgrade {
@@ -321,7 +324,14 @@ impl<'a> Cli<'a> {
                 message,
                 autogenerate,
                 allow_data_loss,
-            } => self.revision(&dir, &message, autogenerate, allow_data_loss, out),
+                allow_loss_of,
+            } => {
+                let options = GenerateOptions {
+                    allow_data_loss,
+                    allow_loss_of,
+                };
+                self.revision(&dir, &message, autogenerate, options, out)
+            }
             Command::Upgrade { target, sql, from } => session.upgrade(
                 db,
                 &parse_target(target.as_deref().unwrap_or("head")),
@@ -368,7 +378,7 @@ impl<'a> Cli<'a> {
         dir: &Path,
         message: &str,
         autogenerate: bool,
-        allow_data_loss: bool,
+        options: GenerateOptions,
         out: &Output,
     ) -> Result<u8> {
         if !autogenerate {
@@ -379,12 +389,7 @@ impl<'a> Cli<'a> {
             );
             return Ok(OK);
         }
-        match generate(
-            dir,
-            self.models()?,
-            message,
-            GenerateOptions { allow_data_loss },
-        )? {
+        match generate(dir, self.models()?, message, options)? {
             Generated::NothingToDo => {
                 anstream::println!("nothing to do: the migrations already match the models")
             }

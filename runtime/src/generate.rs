@@ -14,11 +14,24 @@ use crate::store::{History, Migration};
 use crate::{Error, Result};
 
 /// Options for [`generate`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// ```
+/// // Drop `jobs.legacy` (the field is gone), refusing any other loss.
+/// let options = stillroom::GenerateOptions {
+///     allow_loss_of: vec!["jobs.legacy".into()],
+///     ..Default::default()
+/// };
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GenerateOptions {
-    /// Allow changes that lose data (drops, narrowing type changes, NOT NULL
-    /// on existing columns). The file's header then lists each loss.
+    /// Allow every change that loses data (drops, narrowing type changes,
+    /// NOT NULL on existing columns). The file's header lists each loss.
     pub allow_data_loss: bool,
+    /// Allow only the losses in these tables (`jobs`) or columns
+    /// (`jobs.legacy`); any other loss is still refused. The header lists
+    /// each loss.
+    pub allow_loss_of: Vec<String>,
 }
 
 /// What [`generate`] did.
@@ -84,6 +97,7 @@ pub fn generate(
         schema,
         DiffOptions {
             allow_data_loss: options.allow_data_loss,
+            allow_loss_of: options.allow_loss_of.clone(),
         },
     )?;
     if up.is_empty() {

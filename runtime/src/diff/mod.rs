@@ -22,11 +22,16 @@ use crate::ops::{Op, Rebuild};
 use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
 
 /// What a diff may do.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DiffOptions {
-    /// Allow operations that lose data (drops, narrowing type changes, NOT
-    /// NULL on existing columns). They are listed in [`Diff::data_loss`].
+    /// Allow every operation that loses data (drops, narrowing type
+    /// changes, NOT NULL on existing columns). They are listed in
+    /// [`Diff::data_loss`].
     pub allow_data_loss: bool,
+    /// Allow the losses of these only: `jobs` (the table's drop and any
+    /// loss in its columns) or `jobs.legacy` (one column), names compared
+    /// as SQLite does, without regard to case. Every other loss is refused.
+    pub allow_loss_of: Vec<String>,
 }
 
 impl DiffOptions {
@@ -34,7 +39,31 @@ impl DiffOptions {
     /// comparison that only describes, or a down part, wants).
     pub const ALLOW_LOSS: Self = Self {
         allow_data_loss: true,
+        allow_loss_of: Vec::new(),
     };
+
+    /// Whether a loss in `table` (and `column`, when it is a column's) is
+    /// allowed.
+    ///
+    /// ```
+    /// let options = stillroom::DiffOptions { allow_loss_of: vec!["jobs.legacy".into()], ..Default::default() };
+    /// assert!(options.allows("Jobs", Some("legacy")));
+    /// assert!(!options.allows("jobs", Some("status")));
+    /// assert!(!options.allows("jobs", None));
+    /// ```
+    pub fn allows(&self, table: &str, column: Option<&str>) -> bool {
+        self.allow_data_loss
+            || self
+                .allow_loss_of
+                .iter()
+                .any(|scope| match scope.split_once('.') {
+                    Some((t, c)) => {
+                        t.eq_ignore_ascii_case(table)
+                            && column.is_some_and(|col| col.eq_ignore_ascii_case(c))
+                    }
+                    None => scope.eq_ignore_ascii_case(table),
+                })
+    }
 }
 
 /// The operations from one schema to another.
@@ -72,9 +101,6 @@ impl fmt::Display for Refused {
 }
 
 impl std::error::Error for Refused {}
-
-/// How to accept a loss, ending every refusal.
-const ALLOW: &str = "or, to accept the loss, generate with data loss allowed (`--allow-data-loss`)";
 
 /// The operations that take a database with schema `from` to schema `to`.
 ///
@@ -122,9 +148,11 @@ pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Re
     let created_any = !pairs.created.is_empty();
     for table in &pairs.dropped {
         cx.loss(
+            &table.name,
+            None,
             format!("drops table `{}` and all its rows", table.name),
             format!(
-                "table `{}` has no model any more: dropping it loses all its rows; if a model now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that model{}, {ALLOW}",
+                "table `{}` has no model any more: dropping it loses all its rows; if a model now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that model{}",
                 table.name,
                 table.name,
                 if created_any { " (a new table appears in the same change)" } else { "" }
@@ -162,12 +190,16 @@ struct Cx {
 }
 
 impl Cx {
-    /// Records a change that loses data: allowed and listed, or refused.
-    fn loss(&mut self, what: String, refusal: String) {
-        if self.options.allow_data_loss {
+    /// Records a change that loses data in `table` (`column`): allowed and
+    /// listed, or refused.
+    fn loss(&mut self, table: &str, column: Option<&str>, what: String, refusal: String) {
+        if self.options.allows(table, column) {
             self.data_loss.push(what);
         } else {
-            self.refusals.push(refusal);
+            let scope = column.map_or_else(|| table.to_owned(), |c| format!("{table}.{c}"));
+            self.refusals.push(format!(
+                "{refusal}; or, to accept this loss, generate with `--allow-loss-of {scope}` (`GenerateOptions::allow_loss_of`)"
+            ));
         }
     }
 }
@@ -213,10 +245,12 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
     }
     for d in &m.dropped {
         let ambiguous = m.added.iter().any(|a| a.sql_type == d.sql_type);
-        if cx.options.allow_data_loss || !ambiguous {
+        if cx.options.allows(name, Some(&d.name)) || !ambiguous {
             cx.loss(
+                name,
+                Some(&d.name),
                 format!("drops column `{name}.{}` and its values", d.name),
-                format!("column `{name}.{}` has no field any more: dropping it loses its values; if a field now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that field, {ALLOW}", d.name, d.name),
+                format!("column `{name}.{}` has no field any more: dropping it loses its values; if a field now holds it under another name, add `#[model(renamed_from = \"{}\")]` to that field", d.name, d.name),
             );
         }
         let old_name = renamed_name(&d.name, &m.renames);
@@ -228,8 +262,10 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         if let Err(why) = addable(a, new) {
             if !a.nullable && a.default.is_none() {
                 cx.loss(
+                    name,
+                    Some(&a.name),
                     format!("adds NOT NULL column `{name}.{}` without a default: fails if the table has rows", a.name),
-                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`, {ALLOW}", a.name),
+                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`", a.name),
                 );
             }
             reasons.push(format!("add column `{}` ({why})", a.name));
@@ -291,14 +327,15 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
 /// A column gone and another of its type new, without `renamed_from`:
 /// maybe a rename, maybe not. Never guessed.
 fn ambiguous_renames(cx: &mut Cx, m: &ColumnMatch<'_>) {
-    if cx.options.allow_data_loss {
-        return;
-    }
-    for d in &m.dropped {
+    for d in m
+        .dropped
+        .iter()
+        .filter(|d| !cx.options.allows(&m.new.name, Some(&d.name)))
+    {
         for a in m.added.iter().filter(|a| a.sql_type == d.sql_type) {
             cx.refusals.push(format!(
-                "table `{}`: column `{}` is gone and column `{}` ({}) is new: if `{}` is `{}` renamed, add `#[model(renamed_from = \"{}\")]` to field `{}`; if not, generate with data loss allowed (`--allow-data-loss`) to drop `{}`",
-                m.new.name, d.name, a.name, a.sql_type, a.name, d.name, d.name, a.name, d.name
+                "table `{}`: column `{}` is gone and column `{}` ({}) is new: if `{}` is `{}` renamed, add `#[model(renamed_from = \"{}\")]` to field `{}`; if not, generate with `--allow-loss-of {}.{}` to drop `{}`",
+                m.new.name, d.name, a.name, a.sql_type, a.name, d.name, d.name, a.name, m.new.name, d.name, d.name
             ));
         }
     }
@@ -318,8 +355,10 @@ fn column_change(
         reasons.push(format!("`{col}` type {} -> {}", o.sql_type, n.sql_type));
         if !lossless(&o.sql_type, &n.sql_type) {
             cx.loss(
+                table,
+                Some(col),
                 format!("changes `{table}.{col}` from {} to {}: values that do not convert are lost or fail", o.sql_type, n.sql_type),
-                format!("changing `{table}.{col}` from {} to {} can lose values; keep the type, {ALLOW}", o.sql_type, n.sql_type),
+                format!("changing `{table}.{col}` from {} to {} can lose values; keep the type", o.sql_type, n.sql_type),
             );
         }
     }
@@ -330,8 +369,10 @@ fn column_change(
             |d| format!("its NULLs become {d}"),
         );
         cx.loss(
+            table,
+            Some(col),
             format!("makes `{table}.{col}` NOT NULL: {fill}"),
-            format!("making `{table}.{col}` NOT NULL changes data ({fill}); keep it an `Option`, {ALLOW}"),
+            format!("making `{table}.{col}` NOT NULL changes data ({fill}); keep it an `Option`"),
         );
     } else if !o.nullable && n.nullable {
         reasons.push(format!("`{col}` becomes nullable"));

@@ -21,9 +21,11 @@ type TestResult = Result<(), Box<dyn Error>>;
 
 const SAFE: DiffOptions = DiffOptions {
     allow_data_loss: false,
+    allow_loss_of: Vec::new(),
 };
 const LOSSY: DiffOptions = DiffOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 /// `column` with `renamed_from` set.
@@ -144,7 +146,7 @@ fn drop_tables_children_before_parents_and_only_when_allowed() -> TestResult {
             "table `dt_a_parent`",
             "all its rows",
             "#[model(renamed_from = \"dt_a_parent\")]",
-            "--allow-data-loss",
+            "--allow-loss-of dt_a_parent`",
         ],
     );
     assert_mentions(
@@ -397,7 +399,7 @@ fn add_not_null_column_without_default_is_refused_then_rebuilt() -> TestResult {
             "column `ann_t.code`",
             "NOT NULL without a default",
             "`default = \"...\"`",
-            "--allow-data-loss",
+            "--allow-loss-of ann_t.code`",
         ],
     );
 
@@ -456,7 +458,7 @@ fn drop_column_is_refused_then_dropped() -> TestResult {
             "column `dc_t.legacy`",
             "loses its values",
             "#[model(renamed_from = \"legacy\")]",
-            "--allow-data-loss",
+            "--allow-loss-of dc_t.legacy`",
         ],
     );
 
@@ -800,7 +802,7 @@ fn ambiguous_rename_is_refused_and_points_to_renamed_from() -> TestResult {
             "column `new_name` (TEXT) is new",
             "#[model(renamed_from = \"old_name\")]",
             "field `new_name`",
-            "--allow-data-loss",
+            "--allow-loss-of ar_t.old_name`",
         ],
     );
 
@@ -852,7 +854,7 @@ fn narrowing_type_change_is_refused_then_rebuilt() -> TestResult {
     assert_eq!(refused.len(), 1, "{refused:#?}");
     assert_mentions(
         &refused[0],
-        &["`tcn_t.n` from TEXT to INTEGER", "--allow-data-loss"],
+        &["`tcn_t.n` from TEXT to INTEGER", "--allow-loss-of tcn_t.n`"],
     );
 
     let d = diff(&from, &to, LOSSY)?;

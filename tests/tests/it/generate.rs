@@ -45,9 +45,11 @@ struct GenClientTask {
 
 const DEFAULT: GenerateOptions = GenerateOptions {
     allow_data_loss: false,
+    allow_loss_of: Vec::new(),
 };
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 fn v1() -> Result<Schema, stillroom::SchemaError> {
@@ -361,7 +363,7 @@ fn refused_then_allowed(
                 refused
                     .refusals
                     .iter()
-                    .all(|r| r.contains("--allow-data-loss")),
+                    .all(|r| r.contains("--allow-loss-of ")),
                 "{refused}"
             );
         }
@@ -874,6 +876,7 @@ fn a_default_with_a_line_break_stays_on_its_header_line() -> TestResult {
         "note required",
         GenerateOptions {
             allow_data_loss: true,
+            allow_loss_of: Vec::new(),
         },
     )?)?;
     let text = fs::read_to_string(&path)?;
@@ -896,5 +899,68 @@ fn a_default_with_a_line_break_stays_on_its_header_line() -> TestResult {
         .migrate(&conn)?;
     // Nothing but the two files was left behind.
     assert_eq!(listing(dir.path())?.len(), 2);
+    Ok(())
+}
+
+#[test]
+fn data_loss_is_allowed_per_table_or_column() -> TestResult {
+    let dir = TempDir::new("generate-loss-of");
+    let before = schema([
+        table(
+            "keep",
+            &["id"],
+            vec![
+                column("id", SqlType::Integer),
+                optional("legacy", SqlType::Text),
+                optional("other", SqlType::Text),
+            ],
+        ),
+        table("gone", &["id"], vec![column("id", SqlType::Integer)]),
+    ])?;
+    generate(dir.path(), &before, "initial", DEFAULT)?;
+    // `keep` loses two columns and `gone` goes.
+    let after = schema([table("keep", &["id"], vec![column("id", SqlType::Integer)])])?;
+    let only = |scopes: &[&str]| GenerateOptions {
+        allow_data_loss: false,
+        allow_loss_of: scopes.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let refusals = |scopes: &[&str]| -> Result<Vec<String>, Box<dyn std::error::Error>> {
+        match generate(dir.path(), &after, "drop", only(scopes)) {
+            Err(Error::Refused(refused)) => Ok(refused.refusals),
+            other => Err(format!("expected a refusal, got {other:?}").into()),
+        }
+    };
+    let refused = refusals(&["KEEP.legacy"])?;
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    assert!(
+        refused[0].contains("`keep.other`") && refused[0].contains("--allow-loss-of keep.other"),
+        "{refused:#?}"
+    );
+    assert!(
+        refused[1].contains("table `gone`") && refused[1].contains("--allow-loss-of gone`"),
+        "{refused:#?}"
+    );
+    // A table's scope covers its columns.
+    assert_eq!(refusals(&["keep"])?.len(), 1);
+    assert_eq!(
+        listing(dir.path())?.len(),
+        1,
+        "nothing written while refused"
+    );
+
+    let (_, migration, _) = written(generate(
+        dir.path(),
+        &after,
+        "drop",
+        only(&["keep", "gone"]),
+    )?)?;
+    assert_eq!(
+        migration.data_loss,
+        [
+            "drops column `keep.legacy` and its values",
+            "drops column `keep.other` and its values",
+            "drops table `gone` and all its rows",
+        ]
+    );
     Ok(())
 }

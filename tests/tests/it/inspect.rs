@@ -137,6 +137,7 @@ fn compiled_models_describe_their_databases() -> TestResult {
         let models = set.build()?;
         let allow = DiffOptions {
             allow_data_loss: true,
+            allow_loss_of: Vec::new(),
         };
         let ops: Vec<String> = diff(&live, &models, allow)?
             .ops

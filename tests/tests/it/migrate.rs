@@ -187,6 +187,7 @@ fn generate_all(dir: &Path, steps: &[(Schema, &str)], lossy: bool) -> TestResult
             message,
             GenerateOptions {
                 allow_data_loss: lossy,
+                allow_loss_of: Vec::new(),
             },
         )?;
         if generated == Generated::NothingToDo {

@@ -918,6 +918,7 @@ fn mutate(b: &mut Model, a: &Model, m: &Mutation, fresh: &mut Fresh) -> Option<S
 
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 fn err<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String + '_ {
@@ -997,6 +998,7 @@ fn same_schema(conn: &Connection, expected: &Schema, when: &str) -> Outcome {
         expected,
         DiffOptions {
             allow_data_loss: true,
+            allow_loss_of: Vec::new(),
         },
     )
     .map_err(|e| format!("diff {when}: {e}"))?;

@@ -24,9 +24,11 @@ use stillroom::{
 
 const DEFAULT: GenerateOptions = GenerateOptions {
     allow_data_loss: false,
+    allow_loss_of: Vec::new(),
 };
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 /// Generates the migration to `schema` into `dir` and returns it.
@@ -53,6 +55,7 @@ fn assert_schema(conn: &Connection, schema: &Schema) -> TestResult {
 
 const LOSSY_DIFF: stillroom::DiffOptions = stillroom::DiffOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 fn fk(columns: &[&str], parent: &str, parent_columns: &[&str], on_delete: Action) -> ForeignKey {

@@ -198,6 +198,7 @@ fn with_failing_rebuild(s: &Setup) -> Result<History, Box<dyn std::error::Error>
         "title required",
         GenerateOptions {
             allow_data_loss: true,
+            allow_loss_of: Vec::new(),
         },
     )?;
     Ok(s.history()?)

@@ -21,9 +21,11 @@ type TestResult = Result<(), Box<dyn Error>>;
 
 const SAFE: DiffOptions = DiffOptions {
     allow_data_loss: false,
+    allow_loss_of: Vec::new(),
 };
 const LOSSY: DiffOptions = DiffOptions {
     allow_data_loss: true,
+    allow_loss_of: Vec::new(),
 };
 
 /// The SQLite versions `Rendered::requires` names.
