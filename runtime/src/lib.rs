@@ -62,6 +62,7 @@ mod render;
 mod replay;
 mod schema;
 mod sql_text;
+mod sqlite_version;
 mod store;
 mod types;
 mod verify;
