@@ -145,7 +145,16 @@ fn join_tokens(tokens: &[Token<'_>]) -> String {
     for &t in tokens {
         let glue = match prev {
             None => false,
-            Some(p) => !(p.is("(") || p.is(".") || t.is(")") || t.is(",") || t.is(".")),
+            // A word swallows the dots after it (`t.` in `t."c"`): no
+            // space after one either, so `t."c"` spells as `t.c` does.
+            Some(p) => {
+                !(p.is("(")
+                    || p.is(".")
+                    || matches!(p, Token::Word(w) if w.ends_with('.'))
+                    || t.is(")")
+                    || t.is(",")
+                    || t.is("."))
+            }
         };
         if glue {
             out.push(' ');
@@ -323,6 +332,14 @@ mod tests {
         assert_eq!(canonical(r#""done"  in ( 0,1 )"#), "DONE IN (0, 1)");
         assert_eq!(canonical("done in (0, 1)"), canonical(r#""done" IN (0,1)"#));
         assert_eq!(canonical(r#""a b" = "t"."c""#), r#""a b" = T.C"#);
+        // Found by fuzzing: a word keeps the dot after it, and then glued
+        // to the next token as a lone dot is.
+        assert_eq!(canonical(r#"t."c" > 0"#), canonical("t.c > 0"));
+        assert_eq!(canonical(r#"t."b c""#), r#"T."b c""#);
+        for text in ["x\n.- y", "a.(b)", "1. + 2", "t . \"c\""] {
+            let once = canonical(text);
+            assert_eq!(canonical(&once), once, "{text}");
+        }
         assert_eq!(
             canonical("x >= 0 and 'It''s' = y"),
             "X >= 0 AND 'It''s' = Y"
