@@ -191,6 +191,12 @@ pub use verify::differences;
 /// ```
 pub use stillroom_macros::embed_migrations;
 
+/// What the fuzz targets in `fuzz/` call besides the public API. Not a
+/// public API.
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
+
 /// What the derive's generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {

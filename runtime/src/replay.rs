@@ -66,7 +66,7 @@ pub(crate) fn run_part(
 
 /// Why a statement may not appear in a migration, if it may not: every
 /// migration runs inside the runner's one transaction.
-fn forbidden(sql: &str) -> Option<&'static str> {
+pub(crate) fn forbidden(sql: &str) -> Option<&'static str> {
     let words: Vec<String> = crate::sql_text::tokenize(sql)
         .iter()
         .take(4)
@@ -180,7 +180,12 @@ pub struct Replayed {
 /// keys on, as [`configure`](crate::configure) sets them) and reads the
 /// schema they produce, hand-written SQL included.
 pub fn replay(history: &History) -> Result<Replayed> {
-    let conn = Connection::open_in_memory()?;
+    replay_on(Connection::open_in_memory()?, history)
+}
+
+/// [`replay`] on `conn`, a new empty database (the fuzz targets give one
+/// with limits on memory and time).
+pub(crate) fn replay_on(conn: Connection, history: &History) -> Result<Replayed> {
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     for m in &history.migrations {
         check_version(m)?;
