@@ -462,7 +462,10 @@ pub(crate) fn split_statements(sql: &str) -> Vec<Statement<'_>> {
 fn statement(sql: &str, from: usize, to: usize) -> Statement<'_> {
     Statement {
         line: sql[..from].matches('\n').count() + 1,
-        sql: sql[from..to].trim_end(),
+        // Only the blanks `tokenize` skips (SQLite's): `trim_end` would also
+        // take U+00A0, which SQLite reads as part of a name, and a lone
+        // vertical tab, which SQLite refuses, leaving an empty statement.
+        sql: sql[from..to].trim_end_matches(|c: char| c.is_ascii_whitespace()),
     }
 }
 
@@ -493,6 +496,18 @@ mod split_tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert!(parts[0].sql.ends_with("END"));
         assert_eq!(parts[1].sql, "SELECT 1");
+    }
+
+    #[test]
+    fn statements_keep_what_sqlite_does_not_call_blank() {
+        // Found by fuzzing: a vertical tab was trimmed to an empty statement.
+        // SQLite refuses it, so it stays, to fail at its line.
+        let vt = "-- c\n\n\u{b}\n";
+        assert_eq!(split_statements(vt), [Statement { line: 3, sql: "\u{b}" }]);
+        // SQLite reads U+00A0 as part of a name, not as a blank.
+        let nbsp = "SELECT 1\u{a0};\t\r\n";
+        assert_eq!(split_statements(nbsp)[0].sql, "SELECT 1\u{a0}");
+        assert_eq!(split_statements("SELECT 1 \t\r\n")[0].sql, "SELECT 1");
     }
 
     #[test]
