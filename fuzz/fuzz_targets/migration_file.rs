@@ -10,15 +10,21 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use stillroom::{__fuzz, Migration, checksum};
+use stillroom::{__fuzz, Error, Migration, checksum};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     check_checksum(&text);
-    let Ok(m) = Migration::parse(&text, Path::new("")) else {
-        return;
-    };
     let lines = text.lines().count();
+    let m = match Migration::parse(&text, Path::new("")) {
+        Ok(m) => m,
+        // An error points at a line of the file (or just past its end).
+        Err(Error::MigrationFile { line, .. }) => {
+            assert!((1..=lines + 1).contains(&line), "line {line} of {lines}");
+            return;
+        }
+        Err(e) => panic!("not a file error: {e}"),
+    };
     assert!(
         (1..=lines + 1).contains(&m.lines.0) && m.lines.1 <= lines + 1,
         "{:?} outside {lines} lines",
