@@ -11,8 +11,9 @@ pub(crate) struct SqliteVersion {
     patch: u16,
 }
 
-/// The versions stillroom writes into `requires` (the features it renders
-/// need at most this), named in errors as a reminder of the form.
+/// The versions stillroom writes into `requires`, named in errors as a
+/// reminder of the form: `render.rs` asks for 3.8.0 at least and 3.37.0 at
+/// most (STRICT); keep this in step with it.
 const WRITTEN: &str = "stillroom writes 3.8.0 up to 3.37.0";
 
 impl SqliteVersion {
