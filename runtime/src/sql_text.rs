@@ -146,11 +146,12 @@ fn join_tokens(tokens: &[Token<'_>]) -> String {
         let glue = match prev {
             None => false,
             // A word swallows the dots after it (`t.` in `t."c"`): no
-            // space after one either, so `t."c"` spells as `t.c` does.
+            // space after one either, so `t."c"` spells as `t.c` does. But a
+            // literal keeps its space, or `x'00'` would join the word.
             Some(p) => {
+                let after_dot = p.is(".") || matches!(p, Token::Word(w) if w.ends_with('.'));
                 !(p.is("(")
-                    || p.is(".")
-                    || matches!(p, Token::Word(w) if w.ends_with('.'))
+                    || (after_dot && !matches!(t, Token::Literal(_)))
                     || t.is(")")
                     || t.is(",")
                     || t.is("."))
@@ -336,7 +337,14 @@ mod tests {
         // to the next token as a lone dot is.
         assert_eq!(canonical(r#"t."c" > 0"#), canonical("t.c > 0"));
         assert_eq!(canonical(r#"t."b c""#), r#"T."b c""#);
-        for text in ["x\n.- y", "a.(b)", "1. + 2", "t . \"c\""] {
+        for text in [
+            "x\n.- y",
+            "a.(b)",
+            "1. + 2",
+            "t . \"c\"",
+            "THEN .x'0' E",
+            "a.'b'",
+        ] {
             let once = canonical(text);
             assert_eq!(canonical(&once), once, "{text}");
         }
@@ -503,7 +511,13 @@ mod split_tests {
         // Found by fuzzing: a vertical tab was trimmed to an empty statement.
         // SQLite refuses it, so it stays, to fail at its line.
         let vt = "-- c\n\n\u{b}\n";
-        assert_eq!(split_statements(vt), [Statement { line: 3, sql: "\u{b}" }]);
+        assert_eq!(
+            split_statements(vt),
+            [Statement {
+                line: 3,
+                sql: "\u{b}"
+            }]
+        );
         // SQLite reads U+00A0 as part of a name, not as a blank.
         let nbsp = "SELECT 1\u{a0};\t\r\n";
         assert_eq!(split_statements(nbsp)[0].sql, "SELECT 1\u{a0}");
