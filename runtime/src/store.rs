@@ -174,6 +174,14 @@ impl Migration {
                         };
                         return Err(bad(i + 1, format!("`-- {key}:` is empty; write {what}")));
                     }
+                    // `-- parent: none` marks the first revision, so a
+                    // revision named `none` could never be a parent.
+                    "revision" if value == "none" => {
+                        return Err(bad(
+                            i + 1,
+                            "`-- revision: none`: `none` is what `-- parent:` says of the first revision, so it cannot name one; choose another id (and file name)".into(),
+                        ));
+                    }
                     "revision" => {
                         revision = Some(value.to_owned());
                         revision_line = i + 1;

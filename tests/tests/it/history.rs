@@ -338,6 +338,23 @@ fn the_next_number_is_as_wide_as_the_widest() -> TestResult {
 }
 
 #[test]
+fn a_revision_named_none_is_refused_at_its_line() {
+    // Found by the history fuzz target: a child's `-- parent: none` made it
+    // a second first revision.
+    let err = Migration::parse(
+        "-- stillroom migration\n-- revision: none\n-- parent: none\n-- migrate:up\n",
+        Path::new("none.sql"),
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("none.sql:2: `-- revision: none`: `none` is what `-- parent:` says of the first revision"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_empty_revision_is_refused_at_its_line() {
     let err = Migration::parse(
         "-- stillroom migration\n-- parent: none\n-- revision:\n-- migrate:up\n",
