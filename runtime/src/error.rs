@@ -72,6 +72,17 @@ pub enum Error {
         /// What is wrong (naming the files) and how to fix it.
         message: String,
     },
+    /// The next revision cannot be numbered: a revision's number is the
+    /// largest stillroom counts to, or beyond.
+    #[error("the revision numbering is exhausted: revision `{revision}` ({}) is numbered {number}, and stillroom numbers revisions up to {} only, so no next number sorts after it. If that number is a mistake, renumber that revision (its file name, its `-- revision:` and the next revision's `-- parent:`; a database that applied it then needs `stamp`); otherwise write the next migration file by hand, with a revision that sorts after it", path.display(), u64::MAX)]
+    NumberingExhausted {
+        /// The revision with the largest number.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+        /// Its number, as written.
+        number: String,
+    },
     /// A statement of a migration failed.
     #[error(transparent)]
     Statement(Box<StatementError>),

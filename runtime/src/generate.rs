@@ -112,7 +112,7 @@ pub fn generate(
         .collect();
     up_sql.sql.insert_str(0, &notes);
     let message = message.lines().next().unwrap_or_default().trim();
-    let revision = history.next_revision(message);
+    let revision = history.next_revision(message)?;
     let mut migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
@@ -282,7 +282,7 @@ fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
 pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
     let history = History::read(dir)?;
     let message = message.lines().next().unwrap_or_default().trim();
-    let revision = history.next_revision(message);
+    let revision = history.next_revision(message)?;
     let migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),

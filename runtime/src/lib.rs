@@ -137,6 +137,7 @@ mod render;
 mod replay;
 mod schema;
 mod sql_text;
+mod sqlite_version;
 mod store;
 mod types;
 mod verify;
@@ -268,6 +269,12 @@ pub use verify::{Verification, differences};
 /// assert!(MIGRATIONS.is_empty());
 /// ```
 pub use stillroom_macros::embed_migrations;
+
+/// What the fuzz targets in `fuzz/` call besides the public API. Not a
+/// public API.
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
 
 /// What the derive's generated code uses. Not a public API.
 #[doc(hidden)]

@@ -309,10 +309,13 @@ impl Statements {
     }
 }
 
-/// Reads `COUNT(*)`, which SQLite never makes negative.
+/// Reads `COUNT(*)`, which SQLite never makes negative: were it, an error
+/// rather than the count of another sign.
 fn read_count(row: &Row<'_>) -> rusqlite::Result<u64> {
     let n: i64 = row.get(0)?;
-    Ok(n.unsigned_abs())
+    u64::try_from(n).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e))
+    })
 }
 
 fn join_map<T>(items: &[T], sep: &str, f: impl Fn(&T) -> String) -> String {

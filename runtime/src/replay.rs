@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use crate::introspect::{LiveSchema, introspect};
 use crate::schema::quote_ident;
 use crate::sql_text::split_statements;
+use crate::sqlite_version::SqliteVersion;
 use crate::store::{History, Migration};
 use crate::{Error, Result, StatementError};
 
@@ -56,7 +57,10 @@ pub(crate) fn run_part_reporting(
     let rebuilds = rebuild_comments(sql);
     let mut current: Option<Rebuilding<'_>> = None;
     for statement in split_statements(sql) {
-        let line = first_line.max(1) + statement.line - 1;
+        // Saturating: `lines` is a public field, so any value may come here.
+        let line = first_line
+            .max(1)
+            .saturating_add(statement.line.saturating_sub(1));
         if let Some(why) = forbidden(statement.sql) {
             return Err(Error::MigrationFile {
                 path: migration.path.clone(),
@@ -210,7 +214,7 @@ fn rebuild_comments(sql: &str) -> Vec<(usize, &str)> {
 /// Why a statement may not appear in a migration, if it may not: every
 /// migration runs inside the runner's one transaction, on the application's
 /// own connection.
-fn forbidden(sql: &str) -> Option<&'static str> {
+pub(crate) fn forbidden(sql: &str) -> Option<&'static str> {
     let tokens = crate::sql_text::tokenize(sql);
     let word = |i: usize| {
         tokens
@@ -377,7 +381,12 @@ pub struct Replayed {
 /// keys on, as [`configure`](crate::configure) sets them) and reads the
 /// schema they produce, hand-written SQL included.
 pub fn replay(history: &History) -> Result<Replayed> {
-    let conn = Connection::open_in_memory()?;
+    replay_on(Connection::open_in_memory()?, history)
+}
+
+/// [`replay`] on `conn`, a new empty database (the fuzz targets give one
+/// with limits on memory and time).
+pub(crate) fn replay_on(conn: Connection, history: &History) -> Result<Replayed> {
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     for m in &history.migrations {
         check_version(m)?;
@@ -392,34 +401,68 @@ pub fn replay(history: &History) -> Result<Replayed> {
     Ok(Replayed { conn, schema })
 }
 
-/// `3.37.0` as SQLite numbers versions (3037000); `None` if it is not one.
-pub(crate) fn version_number(version: &str) -> Option<i32> {
-    let mut parts = version.split('.').map(|p| p.trim().parse::<i32>().ok());
-    let major = parts.next()??;
-    let minor = parts.next().map_or(Some(0), |p| p)?;
-    let patch = parts.next().map_or(Some(0), |p| p)?;
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(major * 1_000_000 + minor * 1_000 + patch)
-}
-
 /// Fails when the SQLite in use is older than a migration requires.
 pub(crate) fn check_version(m: &Migration) -> Result<()> {
     let Some(required) = &m.requires else {
         return Ok(());
     };
-    match version_number(required) {
-        Some(needed) if needed > rusqlite::version_number() => Err(Error::SqliteTooOld {
+    match SqliteVersion::parse(required) {
+        Ok(needed) if needed.number() > rusqlite::version_number() => Err(Error::SqliteTooOld {
             revision: m.revision.clone(),
             required: required.clone(),
             found: rusqlite::version().to_owned(),
         }),
-        Some(_) => Ok(()),
-        None => Err(Error::MigrationFile {
+        Ok(_) => Ok(()),
+        // Only a migration built in code gets here: parsing a file checks
+        // its `requires` line (and names it).
+        Err(why) => Err(Error::MigrationFile {
             path: m.path.clone(),
             line: 1,
-            message: format!("`requires: SQLite {required}` is not a version like `3.37.0`"),
+            message: format!("`requires: SQLite {required}` {why}"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn migration(requires: &str, lines: (usize, usize)) -> Migration {
+        Migration {
+            revision: "0001".into(),
+            parent: None,
+            message: String::new(),
+            requires: Some(requires.into()),
+            foreign_keys_off: false,
+            data_loss: Vec::new(),
+            down_data_loss: Vec::new(),
+            up: "SELECT 1;\nSELECT no_such_function();\n".into(),
+            down: None,
+            path: PathBuf::from("0001.sql"),
+            lines,
+            checksum: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_requires_set_in_code_is_checked_without_overflow() {
+        // 3037.0 overflowed the old i32 version number.
+        let err = check_version(&migration("3037.0", (1, 0))).unwrap_err();
+        assert!(err.to_string().contains("did you mean `3.37.0`?"), "{err}");
+        assert!(check_version(&migration("3.8", (1, 0))).is_ok());
+        let err = check_version(&migration("3.999.0", (1, 0))).unwrap_err();
+        assert!(matches!(err, Error::SqliteTooOld { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_statement_line_past_usize_saturates() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        match run_part(&conn, &migration("3.8", (usize::MAX, 0)), Direction::Up) {
+            Err(Error::Statement(e)) => assert_eq!(e.line, usize::MAX),
+            other => panic!("expected a statement error, got {other:?}"),
+        }
+        Ok(())
     }
 }

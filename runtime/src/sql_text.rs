@@ -145,7 +145,17 @@ fn join_tokens(tokens: &[Token<'_>]) -> String {
     for &t in tokens {
         let glue = match prev {
             None => false,
-            Some(p) => !(p.is("(") || p.is(".") || t.is(")") || t.is(",") || t.is(".")),
+            // A word swallows the dots after it (`t.` in `t."c"`): no
+            // space after one either, so `t."c"` spells as `t.c` does. But a
+            // literal keeps its space, or `x'00'` would join the word.
+            Some(p) => {
+                let after_dot = p.is(".") || matches!(p, Token::Word(w) if w.ends_with('.'));
+                !(p.is("(")
+                    || (after_dot && !matches!(t, Token::Literal(_)))
+                    || t.is(")")
+                    || t.is(",")
+                    || t.is("."))
+            }
         };
         if glue {
             out.push(' ');
@@ -323,6 +333,21 @@ mod tests {
         assert_eq!(canonical(r#""done"  in ( 0,1 )"#), "DONE IN (0, 1)");
         assert_eq!(canonical("done in (0, 1)"), canonical(r#""done" IN (0,1)"#));
         assert_eq!(canonical(r#""a b" = "t"."c""#), r#""a b" = T.C"#);
+        // Found by fuzzing: a word keeps the dot after it, and then glued
+        // to the next token as a lone dot is.
+        assert_eq!(canonical(r#"t."c" > 0"#), canonical("t.c > 0"));
+        assert_eq!(canonical(r#"t."b c""#), r#"T."b c""#);
+        for text in [
+            "x\n.- y",
+            "a.(b)",
+            "1. + 2",
+            "t . \"c\"",
+            "THEN .x'0' E",
+            "a.'b'",
+        ] {
+            let once = canonical(text);
+            assert_eq!(canonical(&once), once, "{text}");
+        }
         assert_eq!(
             canonical("x >= 0 and 'It''s' = y"),
             "X >= 0 AND 'It''s' = Y"
@@ -445,7 +470,10 @@ pub(crate) fn split_statements(sql: &str) -> Vec<Statement<'_>> {
 fn statement(sql: &str, from: usize, to: usize) -> Statement<'_> {
     Statement {
         line: sql[..from].matches('\n').count() + 1,
-        sql: sql[from..to].trim_end(),
+        // Only the blanks `tokenize` skips (SQLite's): `trim_end` would also
+        // take U+00A0, which SQLite reads as part of a name, and a lone
+        // vertical tab, which SQLite refuses, leaving an empty statement.
+        sql: sql[from..to].trim_end_matches(|c: char| c.is_ascii_whitespace()),
     }
 }
 
@@ -476,6 +504,24 @@ mod split_tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert!(parts[0].sql.ends_with("END"));
         assert_eq!(parts[1].sql, "SELECT 1");
+    }
+
+    #[test]
+    fn statements_keep_what_sqlite_does_not_call_blank() {
+        // Found by fuzzing: a vertical tab was trimmed to an empty statement.
+        // SQLite refuses it, so it stays, to fail at its line.
+        let vt = "-- c\n\n\u{b}\n";
+        assert_eq!(
+            split_statements(vt),
+            [Statement {
+                line: 3,
+                sql: "\u{b}"
+            }]
+        );
+        // SQLite reads U+00A0 as part of a name, not as a blank.
+        let nbsp = "SELECT 1\u{a0};\t\r\n";
+        assert_eq!(split_statements(nbsp)[0].sql, "SELECT 1\u{a0}");
+        assert_eq!(split_statements("SELECT 1 \t\r\n")[0].sql, "SELECT 1");
     }
 
     #[test]

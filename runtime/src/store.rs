@@ -29,6 +29,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::sqlite_version::SqliteVersion;
 use crate::{Error, Result};
 
 const MAGIC: &str = "-- stillroom migration";
@@ -166,6 +167,24 @@ impl Migration {
             let line = lines[i].trim_end();
             if let Some((key, value)) = header_entry(line) {
                 match key {
+                    // An empty id would only fail later, as a file name that
+                    // disagrees or a parent no file has.
+                    "revision" | "parent" if value.is_empty() => {
+                        let what = if key == "revision" {
+                            "the revision id: the file name without `.sql`"
+                        } else {
+                            "the revision this one applies on top of, or `none` for the first"
+                        };
+                        return Err(bad(i + 1, format!("`-- {key}:` is empty; write {what}")));
+                    }
+                    // `-- parent: none` marks the first revision, so a
+                    // revision named `none` could never be a parent.
+                    "revision" if value == "none" => {
+                        return Err(bad(
+                            i + 1,
+                            "`-- revision: none`: `none` is what `-- parent:` says of the first revision, so it cannot name one; choose another id (and file name)".into(),
+                        ));
+                    }
                     "revision" => {
                         revision = Some(value.to_owned());
                         revision_line = i + 1;
@@ -174,13 +193,8 @@ impl Migration {
                     "message" => m.message = unescape(value),
                     "requires" => {
                         let version = value.trim_start_matches("SQLite").trim();
-                        if crate::replay::version_number(version).is_none() {
-                            return Err(bad(
-                                i + 1,
-                                format!(
-                                    "`requires: {value}` is not a version like `SQLite 3.37.0`"
-                                ),
-                            ));
+                        if let Err(why) = SqliteVersion::parse(version) {
+                            return Err(bad(i + 1, format!("`requires: {value}` {why}")));
                         }
                         m.requires = Some(version.to_owned());
                     }
@@ -535,35 +549,76 @@ impl History {
     }
 
     /// The file name for a new revision after these: the next number and a
-    /// slug of `message` (`0003_add_client_task`).
-    pub fn next_revision(&self, message: &str) -> String {
-        let number = self
-            .migrations
-            .iter()
-            .filter_map(|m| m.revision.split('_').next()?.parse::<u32>().ok())
-            .max()
-            .map_or(1, |n| n + 1);
-        let mut slug: String = message
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        while slug.contains("__") {
-            slug = slug.replace("__", "_");
+    /// slug of `message` (`0003_add_client_task`). The number is one more
+    /// than the largest a revision starts with, zero-padded as wide as the
+    /// widest (at least four digits), so the new file sorts after the others.
+    ///
+    /// Fails with [`Error::NumberingExhausted`] when a revision's number is
+    /// the largest stillroom counts to (`u64::MAX`) or beyond.
+    pub fn next_revision(&self, message: &str) -> Result<String> {
+        let mut largest: Option<(u64, &Migration)> = None;
+        let mut width = 4;
+        for m in &self.migrations {
+            let Some(digits) = leading_number(&m.revision) else {
+                continue;
+            };
+            width = width.max(digits.len());
+            let n = digits
+                .parse::<u64>()
+                .map_err(|_| numbering_exhausted(m, digits))?;
+            if largest.is_none_or(|(max, _)| n > max) {
+                largest = Some((n, m));
+            }
         }
-        let slug: String = slug.trim_matches('_').chars().take(48).collect();
-        let slug = slug.trim_end_matches('_');
-        if slug.is_empty() {
-            format!("{number:04}")
+        let number = match largest {
+            None => 1,
+            Some((n, m)) => n
+                .checked_add(1)
+                .ok_or_else(|| numbering_exhausted(m, &n.to_string()))?,
+        };
+        let slug = slug(message);
+        Ok(if slug.is_empty() {
+            format!("{number:0width$}")
         } else {
-            format!("{number:04}_{slug}")
-        }
+            format!("{number:0width$}_{slug}")
+        })
     }
+}
+
+/// The number a revision starts with: its digits before the first `_`
+/// (`0003` for `0003_add_site`), if that is all digits.
+fn leading_number(revision: &str) -> Option<&str> {
+    let first = revision.split('_').next()?;
+    let digits = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
+    digits.then_some(first)
+}
+
+fn numbering_exhausted(m: &Migration, number: &str) -> Error {
+    Error::NumberingExhausted {
+        revision: m.revision.clone(),
+        path: m.path.clone(),
+        number: number.to_owned(),
+    }
+}
+
+/// `message` as a file name part: lower-case ASCII letters and digits,
+/// single underscores between words, at most 48 characters.
+fn slug(message: &str) -> String {
+    let mut slug: String = message
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while slug.contains("__") {
+        slug = slug.replace("__", "_");
+    }
+    let slug: String = slug.trim_matches('_').chars().take(48).collect();
+    slug.trim_end_matches('_').to_owned()
 }
 
 #[cfg(test)]
@@ -653,7 +708,7 @@ mod tests {
             dir,
         )?;
         assert_eq!(h.head().map(|m| m.revision.as_str()), Some("0002_b"));
-        assert_eq!(h.next_revision("Add client task!"), "0003_add_client_task");
+        assert_eq!(h.next_revision("Add client task!")?, "0003_add_client_task");
 
         let two_heads = History::order(
             vec![

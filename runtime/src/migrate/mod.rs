@@ -72,10 +72,7 @@ impl FromStr for Target {
         Ok(match s {
             "head" => Self::Head,
             "base" => Self::Base,
-            _ if (s.starts_with('-') || s.starts_with('+')) && s[1..].parse::<i64>().is_ok() => {
-                Self::Relative(s.parse().unwrap_or(0))
-            }
-            _ => Self::Revision(s.to_owned()),
+            _ => relative_steps(s).map_or_else(|| Self::Revision(s.to_owned()), Self::Relative),
         })
     }
 }
@@ -89,6 +86,22 @@ impl std::fmt::Display for Target {
             Self::Relative(k) => write!(f, "`{k:+}`"),
         }
     }
+}
+
+/// `+N` or `-N`: a sign, then digits only (`-+5` is no number of steps).
+/// More steps than `i64` holds saturate: they are outside any history all
+/// the same, and resolving the target says so.
+fn relative_steps(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-'])?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let saturated = if s.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
+    Some(s.parse().unwrap_or(saturated))
 }
 
 /// What a migration call did.

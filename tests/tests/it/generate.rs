@@ -270,13 +270,13 @@ fn revisions_are_numbered_and_slugged() -> TestResult {
     assert_eq!(m3.parent.as_deref(), Some("0002_add_notes"));
 
     let history = History::read(dir.path())?;
-    assert_eq!(history.next_revision(""), "0004");
-    assert_eq!(history.next_revision("?!"), "0004");
+    assert_eq!(history.next_revision("")?, "0004");
+    assert_eq!(history.next_revision("?!")?, "0004");
     assert_eq!(
-        history.next_revision(&"x".repeat(60)),
+        history.next_revision(&"x".repeat(60))?,
         format!("0004_{}", "x".repeat(48))
     );
-    assert_eq!(History::default().next_revision("init"), "0001_init");
+    assert_eq!(History::default().next_revision("init")?, "0001_init");
     Ok(())
 }
 
@@ -310,7 +310,7 @@ fn revision_numbers_follow_the_highest_number() -> TestResult {
     // A hand-named revision without a number does not count.
     fs::write(dir.join("zz_extra.sql"), file("zz_extra", "0007_b"))?;
     let history = History::read(dir.path())?;
-    assert_eq!(history.next_revision("next"), "0008_next");
+    assert_eq!(history.next_revision("next")?, "0008_next");
     let schema = Schema::new([table(
         "gen_gap",
         &["id"],

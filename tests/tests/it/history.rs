@@ -224,7 +224,7 @@ fn a_requires_that_is_not_a_version_is_found_on_reading_at_its_line() -> TestRes
 #[test]
 fn requires_is_checked_against_the_sqlite_in_use() -> TestResult {
     let ok = "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- message: m\n-- requires: 3.8\n\n-- migrate:up\nSELECT 1;\n";
-    let too_new = "-- stillroom migration\n-- revision: 0002_b\n-- parent: 0001_a\n-- message: m\n-- requires: SQLite 99.0.0\n\n-- migrate:up\nSELECT 1;\n";
+    let too_new = "-- stillroom migration\n-- revision: 0002_b\n-- parent: 0001_a\n-- message: m\n-- requires: SQLite 3.999.0\n\n-- migrate:up\nSELECT 1;\n";
     let dir = directory("history-requires-version", &[("0001_a.sql", ok)])?;
     let history = History::read(dir.path())?;
     assert_eq!(history.migrations[0].requires.as_deref(), Some("3.8"));
@@ -235,11 +235,183 @@ fn requires_is_checked_against_the_sqlite_in_use() -> TestResult {
             revision, required, ..
         }) => {
             assert_eq!(revision, "0002_b");
-            assert_eq!(required, "99.0.0");
+            assert_eq!(required, "3.999.0");
         }
         other => return Err(format!("expected SqliteTooOld, got {other:?}").into()),
     }
     Ok(())
+}
+
+// --- Numbers read from files (issue 16: integer overflows) ---------------
+
+#[test]
+fn a_version_typed_without_its_first_dot_is_refused_at_its_line() -> TestResult {
+    // Was "attempt to multiply with overflow" (and, in release, a negative
+    // version that always passed).
+    let text = "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- message: m\n-- requires: SQLite 3037.0\n\n-- migrate:up\nSELECT 1;\n";
+    let (line, message) = file_error("history-requires-3037", "0001_a.sql", text)?;
+    assert_eq!(line, 5);
+    for part in [
+        "`requires: SQLite 3037.0` is not a version of SQLite",
+        "did you mean `3.37.0`?",
+        "SQLite's versions are 3.x.y with x and y below 1000, like `3.37.0`",
+        "stillroom writes 3.8.0 up to 3.37.0",
+        &format!("this program runs SQLite {}", rusqlite::version()),
+    ] {
+        assert!(message.contains(part), "{part:?} not in {message:?}");
+    }
+    Ok(())
+}
+
+#[test]
+fn the_fuzzers_requires_input_is_an_error_not_a_panic() {
+    let err = Migration::parse(
+        "-- stillroom migration\n-- requires:3037",
+        Path::new("0001.sql"),
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("0001.sql:2: `requires: 3037` is not a version of SQLite"),
+        "{err}"
+    );
+}
+
+#[test]
+fn versions_out_of_range_are_refused() {
+    for (version, why) in [
+        ("4294967296.0.0", "its first part is `4294967296`, not 3"),
+        ("3.4294967296", "`4294967296` is above 999"),
+        ("3.37.99999999999999999999", "is above 999"),
+        ("2.8.17", "its first part is `2`, not 3"),
+        ("3.37.0.1", "more than three parts"),
+    ] {
+        let text = format!(
+            "-- stillroom migration\n-- revision: 0001\n-- parent: none\n-- requires: {version}\n-- migrate:up\n"
+        );
+        let err = Migration::parse(&text, Path::new("0001.sql"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("0001.sql:4: "), "{err}");
+        assert!(err.contains(why), "{version}: {err}");
+    }
+}
+
+/// A migration file numbered `revision`, first in its history.
+fn numbered(revision: &str) -> Result<Migration, stillroom::Error> {
+    Migration::parse(
+        &format!(
+            "-- stillroom migration\n-- revision: {revision}\n-- parent: none\n-- migrate:up\n"
+        ),
+        &PathBuf::from(format!("migrations/{revision}.sql")),
+    )
+}
+
+#[test]
+fn the_revision_after_4294967295_is_4294967296() -> TestResult {
+    // Was "attempt to add with overflow" (and, in release, `0000_next`,
+    // which sorts before every other file).
+    let history = History::order(vec![numbered("4294967295")?], Path::new("migrations"))?;
+    assert_eq!(history.next_revision("next")?, "4294967296_next");
+    // The fuzzer's input: the same file with an empty `-- parent:`, which is
+    // now an error at its line rather than a parent no file has.
+    let err = Migration::parse(
+        "-- stillroom migration\n-- revision:4294967295\n-- parent:\n-- migrate:up",
+        Path::new("4294967295.sql"),
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "4294967295.sql:3: `-- parent:` is empty; write the revision this one applies on top of, or `none` for the first"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_exhausted_numbering_is_an_error_that_says_what_to_do() -> TestResult {
+    let too_long = "99999999999999999999999999";
+    for (revision, number) in [
+        ("18446744073709551615_last", "18446744073709551615"),
+        (&format!("{too_long}_typo")[..], too_long),
+    ] {
+        let history = History {
+            migrations: vec![numbered("0001_a")?, numbered(revision)?],
+        };
+        match history.next_revision("next") {
+            Err(err @ Error::NumberingExhausted { .. }) => {
+                let message = err.to_string();
+                for part in [
+                    "the revision numbering is exhausted",
+                    &format!(
+                        "revision `{revision}` (migrations/{revision}.sql) is numbered {number}"
+                    ),
+                    "up to 18446744073709551615 only",
+                    "renumber that revision",
+                    "write the next migration file by hand",
+                ] {
+                    assert!(message.contains(part), "{part:?} not in {message:?}");
+                }
+            }
+            other => {
+                return Err(
+                    format!("{revision}: expected NumberingExhausted, got {other:?}").into(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_next_number_is_as_wide_as_the_widest() -> TestResult {
+    let history = History {
+        migrations: vec![numbered("000001_a")?, numbered("000009_b")?],
+    };
+    assert_eq!(history.next_revision("c")?, "000010_c");
+    // Leading zeros and numbers that are not the whole first part.
+    let history = History {
+        migrations: vec![numbered("0041")?, numbered("7a_b")?, numbered("+50_x")?],
+    };
+    assert_eq!(history.next_revision("")?, "0042");
+    Ok(())
+}
+
+#[test]
+fn a_revision_named_none_is_refused_at_its_line() {
+    // Found by the history fuzz target: a child's `-- parent: none` made it
+    // a second first revision.
+    let err = Migration::parse(
+        "-- stillroom migration\n-- revision: none\n-- parent: none\n-- migrate:up\n",
+        Path::new("none.sql"),
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("none.sql:2: `-- revision: none`: `none` is what `-- parent:` says of the first revision"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_revision_is_refused_at_its_line() {
+    let err = Migration::parse(
+        "-- stillroom migration\n-- parent: none\n-- revision:\n-- migrate:up\n",
+        Path::new(""),
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.ends_with(
+            ":3: `-- revision:` is empty; write the revision id: the file name without `.sql`"
+        ),
+        "{err}"
+    );
 }
 
 // --- Histories that are not one line --------------------------------------
@@ -437,7 +609,7 @@ fn the_order_follows_parents_not_file_names() -> TestResult {
         .collect();
     assert_eq!(order, ["0002_a", "0001_b"]);
     assert_eq!(history.head().map(|m| m.revision.as_str()), Some("0001_b"));
-    assert_eq!(history.next_revision("next"), "0003_next");
+    assert_eq!(history.next_revision("next")?, "0003_next");
     Ok(())
 }
 
@@ -480,7 +652,7 @@ fn a_missing_directory_is_an_empty_history() -> TestResult {
     let history = History::read(&missing)?;
     assert!(history.migrations.is_empty());
     assert!(history.head().is_none());
-    assert_eq!(history.next_revision("initial"), "0001_initial");
+    assert_eq!(history.next_revision("initial")?, "0001_initial");
     let replayed = replay(&history)?;
     assert!(replayed.schema.schema.is_empty());
     check(&missing, &Schema::default())?;

@@ -1101,6 +1101,13 @@ fn downgrade_and_upgrade_keep_the_data_of_surviving_columns() -> TestResult {
             "the start of several revisions",
         ),
         (Target::Head, "ahead of the database's revision"),
+        // More steps than i64 holds: outside the history, not a wrap.
+        (
+            "-99999999999999999999".parse::<Target>()?,
+            "goes back past the start of the history",
+        ),
+        // Not a number of steps, so a revision no file has.
+        ("-+1".parse::<Target>()?, "no revision `-+1`"),
     ] {
         let err = m
             .allow_data_loss(true)
