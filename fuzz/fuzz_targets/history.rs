@@ -104,6 +104,7 @@ fn check_append(mut h: History, next: &str) {
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),
+        down_data_loss: Vec::new(),
         up: String::new(),
         down: None,
         path: path.clone(),

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // The runner's path: ledger, statement errors with lines, down part.
     let conn = bounded();
-    let migrator = Migrator::new(&history).verify(false);
+    let migrator = Migrator::new(&history).verification(stillroom::Verification::Off);
     if migrator.upgrade(&conn, &Target::Head).is_ok() {
         let _ = migrator.downgrade(&conn, &Target::Base);
     }
