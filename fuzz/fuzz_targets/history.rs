@@ -110,6 +110,7 @@ fn check_append(mut h: History, next: &str) {
         path: path.clone(),
         lines: (0, 0),
         checksum: String::new(),
+        text: Default::default(),
     };
     let parsed = match Migration::parse(&new.to_text(), &path) {
         Ok(parsed) => parsed,

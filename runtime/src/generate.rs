@@ -126,6 +126,7 @@ pub fn generate(
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
         checksum: String::new(),
+        text: Default::default(),
     };
     let conn = replayed.conn;
     try_step(&conn, &migration, Direction::Up)?;
@@ -296,6 +297,7 @@ pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
         checksum: String::new(),
+        text: Default::default(),
     };
     Ok(write_migration(dir, &migration)?.path)
 }
@@ -320,6 +322,7 @@ fn write_migration(dir: &Path, migration: &Migration) -> Result<Migration> {
         let same = Migration {
             lines: m.lines,
             checksum: m.checksum.clone(),
+            text: m.text.clone(),
             ..migration.clone()
         };
         if m == same {

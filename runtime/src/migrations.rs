@@ -161,7 +161,7 @@ fn parse_files(files: &[EmbeddedFile], dir: &str) -> Result<History> {
     let mut migrations = Vec::with_capacity(files.len());
     for file in files {
         let path = dir.join(file.name);
-        let mut migration = Migration::parse(file.text, &path)?;
+        let mut migration = Migration::parse_static(file.text, &path)?;
         migration.checksum = file.checksum.to_owned();
         migrations.push(migration);
     }

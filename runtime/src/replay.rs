@@ -443,6 +443,7 @@ mod tests {
             path: PathBuf::from("0001.sql"),
             lines,
             checksum: String::new(),
+            text: Default::default(),
         }
     }
 

@@ -24,6 +24,7 @@
 //! lines say what its down part loses or changes: a downgrade past it is
 //! refused unless data loss is allowed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -66,6 +67,10 @@ pub struct Migration {
     pub lines: (usize, usize),
     /// The [`checksum`](crate::checksum) of the file's text.
     pub checksum: String,
+    /// The file's text, as written (the embedded text, borrowed, for a
+    /// migration embedded in the binary). A revision renamed or renumbered
+    /// since a database applied it is recognised by it.
+    pub text: Cow<'static, str>,
 }
 
 impl Migration {
@@ -99,8 +104,9 @@ impl Migration {
         let mut migrations = Vec::with_capacity(paths.len());
         for path in paths {
             let text = read_text(&path)?;
-            let mut migration = Migration::parse(&text, &path)?;
+            let mut migration = Migration::parse_fields(&text, &path)?;
             migration.checksum = crate::checksum(&text);
+            migration.text = Cow::Owned(text);
             migrations.push(migration);
         }
         Ok(migrations)
@@ -136,6 +142,21 @@ impl Migration {
 
     /// Parses a migration file's text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let mut m = Self::parse_fields(text, path)?;
+        m.text = Cow::Owned(text.to_owned());
+        Ok(m)
+    }
+
+    /// Parses `text` whose lifetime is the program's (an embedded file),
+    /// keeping it borrowed.
+    pub(crate) fn parse_static(text: &'static str, path: &Path) -> Result<Self> {
+        let mut m = Self::parse_fields(text, path)?;
+        m.text = Cow::Borrowed(text);
+        Ok(m)
+    }
+
+    /// Everything but `text`.
+    fn parse_fields(text: &str, path: &Path) -> Result<Self> {
         let bad = |line: usize, message: String| Error::MigrationFile {
             path: path.to_owned(),
             line,
@@ -154,6 +175,7 @@ impl Migration {
             path: path.to_owned(),
             lines: (0, 0),
             checksum: String::new(),
+            text: Cow::Borrowed(""),
         };
         let lines: Vec<&str> = text.lines().collect();
         if lines.first().map(|l| l.trim_end()) != Some(MAGIC) {
@@ -639,6 +661,7 @@ mod tests {
             path: PathBuf::from(format!("{revision}.sql")),
             lines: (0, 0),
             checksum: String::new(),
+            text: Default::default(),
         }
     }
 
@@ -652,9 +675,11 @@ mod tests {
         );
         let back = Migration::parse(&text, Path::new("0001_init.sql"))?;
         assert_eq!(back.lines, (11, 14));
+        assert_eq!(back.text, text);
         assert_eq!(
             Migration {
                 lines: (0, 0),
+                text: Default::default(),
                 ..back
             },
             m

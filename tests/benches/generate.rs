@@ -200,6 +200,7 @@ fn write(dir: &Path, n: usize, parent: Option<usize>, up: String) -> std::io::Re
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
         checksum: String::new(),
+        text: Default::default(),
     };
     std::fs::write(&migration.path, migration.to_text())
 }

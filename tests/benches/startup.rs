@@ -197,6 +197,7 @@ fn file(n: usize, up: String) -> EmbeddedFile {
         path: Path::new(&format!("{revision}.sql")).to_owned(),
         lines: (0, 0),
         checksum: String::new(),
+        text: Default::default(),
     };
     let text: &'static str = Box::leak(migration.to_text().into_boxed_str());
     let name: &'static str = Box::leak(format!("{revision}.sql").into_boxed_str());
