@@ -116,6 +116,29 @@ impl Migrator<'_> {
     /// ledger statements and transaction included, as a script for the
     /// `sqlite3` shell that aborts (changing nothing) on the first error, if
     /// the database is not at `from`, or if foreign keys would break.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-sql-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Migrator, Target};
+    ///
+    /// // `db upgrade --sql`: the script for a new database, for a DBA to run.
+    /// let script = Migrator::new(&history).sql(None, &Target::Head)?;
+    /// assert!(script.starts_with("-- stillroom: base -> 0001_initial\n"));
+    /// assert!(script.contains("CREATE TABLE \"note\""));
+    /// assert!(script.ends_with("COMMIT;\n"));
+    ///
+    /// // `db downgrade --sql base`, from the head:
+    /// let back = Migrator::new(&history).sql(Some("0001_initial"), &Target::Base)?;
+    /// assert!(back.contains("DROP TABLE \"note\""));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sql(&self, from: Option<&str>, to: &Target) -> Result<String> {
         let start = match from {
             Some(revision) => self.position_of(revision)? + 1,
