@@ -144,6 +144,10 @@ impl Migrator<'_> {
             Some(revision) => self.position_of(revision)? + 1,
             None => 0,
         };
+        // The script checks the ledger for the full id, not a prefix of it.
+        let from = start
+            .checked_sub(1)
+            .map(|i| self.history.migrations[i].revision.as_str());
         let end = self.resolve(to, start)?;
         let (steps, direction): (Vec<usize>, Direction) = if end >= start {
             ((start..end).collect(), Direction::Up)
@@ -257,5 +261,21 @@ mod tests {
             super::fill("VALUES (?1, ?2)", &values),
             "VALUES ('a?2', NULL)"
         );
+    }
+
+    #[test]
+    fn a_prefix_of_the_starting_revision_is_resolved() -> crate::Result<()> {
+        let text = "-- stillroom migration\n-- revision: 0001_initial\n-- parent: none\n\n-- migrate:up\nCREATE TABLE t (x);\n\n-- migrate:down\nDROP TABLE t;\n";
+        let m = crate::Migration::parse(text, std::path::Path::new("0001_initial.sql"))?;
+        let history = crate::History {
+            migrations: vec![m],
+        };
+        let script = super::Migrator::new(&history).sql(Some("0001"), &super::Target::Base)?;
+        assert!(
+            script.starts_with("-- stillroom: 0001_initial -> base\n"),
+            "{script}"
+        );
+        assert!(script.contains("IS '0001_initial'"), "{script}");
+        Ok(())
     }
 }
