@@ -44,6 +44,17 @@ const OK: u8 = 0;
 const FAILED: u8 = 1;
 
 /// The environment variable that names the database when `--database` does not.
+///
+/// ```
+/// use std::process::Command;
+///
+/// // A deployment script runs the application's `db` commands on its database:
+/// let mut upgrade = Command::new("myapp");
+/// upgrade
+///     .args(["db", "upgrade"])
+///     .env(stillroom::cli::DATABASE_ENV, "/var/lib/myapp/app.db");
+/// assert_eq!(stillroom::cli::DATABASE_ENV, "STILLROOM_DATABASE");
+/// ```
 pub const DATABASE_ENV: &str = "STILLROOM_DATABASE";
 
 #[derive(Parser, Debug)]
@@ -147,6 +158,32 @@ enum Command {
 
 /// The command line of an application: its embedded migrations, models and
 /// default database.
+///
+/// The application's `main` is in the [module's example](self); here, a test
+/// that runs commands through it:
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-cli-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use std::process::ExitCode;
+/// use stillroom::cli::Cli;
+///
+/// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+///
+/// let db = dir.join("app.db");
+/// let cli = || Cli::new(&MIGRATIONS).schema(&schema).default_database(&db);
+/// let migrations = dir.to_str().unwrap();
+/// assert_eq!(cli().run(["--dir", migrations, "upgrade"]), ExitCode::SUCCESS);
+/// assert_eq!(cli().run(["--dir", migrations, "verify"]), ExitCode::SUCCESS);
+/// assert_eq!(cli().run(["upgarde"]), ExitCode::from(2)); // a usage error
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 pub struct Cli<'a> {
     migrations: &'a Migrations,
     schema: Option<&'a Schema>,

@@ -11,10 +11,34 @@ use crate::{Error, Result};
 
 /// How long a connection waits for another connection's write lock before it
 /// reports `SQLITE_BUSY`.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use std::time::Duration;
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// stillroom::configure(&conn)?;
+/// let ms: u32 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
+/// assert_eq!(Duration::from_millis(ms.into()), stillroom::BUSY_TIMEOUT);
+/// # Ok(())
+/// # }
+/// ```
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How many prepared statements a connection keeps: enough for the CRUD
 /// statements of a few dozen models, so they are prepared once.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// assert_eq!(stillroom::STATEMENT_CACHE_CAPACITY, 256);
+///
+/// // An application that prepares many more statements of its own keeps more:
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// stillroom::configure(&conn)?;
+/// conn.set_prepared_statement_cache_capacity(4 * stillroom::STATEMENT_CACHE_CAPACITY);
+/// # Ok(())
+/// # }
+/// ```
 pub const STATEMENT_CACHE_CAPACITY: usize = 256;
 
 /// Opens (creating if needed) the database at `path` and [`configure`]s it.

@@ -15,6 +15,36 @@ use crate::schema::SchemaError;
 /// `Debug` prints the message, as `Display` does (as anyhow's errors do), so
 /// that `fn main() -> stillroom::Result<()>` and a failing `#[test]` show
 /// what happened and what to do rather than the value's structure.
+///
+/// Match a variant to act on it; its message says what happened and what to
+/// do:
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-error-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use stillroom::{Error, Migrator};
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let migrator = Migrator::new(&history).schema(&schema);
+/// migrator.migrate(&conn)?;
+/// conn.execute_batch("ALTER TABLE note ADD COLUMN pinned INTEGER")?; // changed by hand
+///
+/// let err = migrator.migrate(&conn).unwrap_err();
+/// match &err {
+///     Error::SchemaMismatch { differences, .. } => assert_eq!(differences.len(), 1),
+///     other => panic!("{other}"),
+/// }
+/// let message = err.to_string();
+/// assert!(message.starts_with("the database schema does not match the models:"));
+/// assert!(message.contains("the database has column `note.pinned`; the models do not"));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -424,6 +454,37 @@ impl std::fmt::Debug for Error {
 }
 
 /// A statement of a migration that failed.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use std::path::Path;
+/// use stillroom::{Error, History, Migration, Migrator, Verification};
+///
+/// let text = "\
+/// -- stillroom migration
+/// -- revision: 0001_seed
+/// -- parent: none
+///
+/// -- migrate:up
+/// CREATE TABLE tag (name TEXT PRIMARY KEY);
+/// INSERT INTO tags VALUES ('rust');
+/// ";
+/// let seed = Migration::parse(text, Path::new("migrations/0001_seed.sql"))?;
+/// let history = History { migrations: vec![seed] };
+/// let conn = rusqlite::Connection::open_in_memory()?;
+///
+/// let migrator = Migrator::new(&history).verification(Verification::Off);
+/// let err = migrator.migrate(&conn).unwrap_err();
+/// let Error::Statement(failed) = &err else { panic!("{err}") };
+/// assert_eq!((failed.revision.as_str(), failed.line), ("0001_seed", 7));
+/// assert_eq!(
+///     err.to_string(),
+///     "revision `0001_seed` failed at migrations/0001_seed.sql:7: no such table: tags
+///   SQL: INSERT INTO tags VALUES ('rust')"
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("revision `{revision}` failed at {}:{line}: {source}{}\n  SQL: {sql}", path.display(), detail.as_deref().map(|d| format!("\n  {d}")).unwrap_or_default())]
 pub struct StatementError {
@@ -465,6 +526,30 @@ impl Error {
 }
 
 /// A statement that failed, with what it was for.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{Error, Model};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Job { #[model(primary_key)] id: String, status: String }
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// # for sql in Job::table().create_statements() { conn.execute(&sql, [])?; }
+/// let job = Job { id: "a1".into(), status: "queued".into() };
+/// job.insert(&conn)?;
+/// let err = job.insert(&conn).unwrap_err(); // the key is taken
+/// let Error::Query(failed) = &err else { panic!("{err}") };
+/// assert_eq!((failed.operation, failed.table.as_str()), ("insert", "jobs"));
+/// assert_eq!(
+///     err.to_string(),
+///     r#"insert on table `jobs` failed: UNIQUE constraint failed: jobs.id
+///   SQL: INSERT INTO "jobs" ("id", "status") VALUES (?1, ?2)"#
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("{operation} on table `{table}` failed: {source}\n  SQL: {sql}")]
 pub struct QueryError {
@@ -496,6 +581,25 @@ impl Error {
 }
 
 /// `Result` with stillroom's [`Error`].
+///
+/// ```
+/// use stillroom::Model;
+///
+/// #[derive(Model)]
+/// struct Tag { #[model(primary_key)] name: String }
+///
+/// fn tag_names(conn: &rusqlite::Connection) -> stillroom::Result<Vec<String>> {
+///     Ok(Tag::all(conn)?.into_iter().map(|tag| tag.name).collect())
+/// }
+///
+/// # fn main() -> stillroom::Result<()> {
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// # for sql in Tag::table().create_statements() { conn.execute(&sql, [])?; }
+/// Tag { name: "rust".into() }.insert(&conn)?;
+/// assert_eq!(tag_names(&conn)?, ["rust"]);
+/// # Ok(())
+/// # }
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

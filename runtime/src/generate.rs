@@ -35,6 +35,27 @@ pub struct GenerateOptions {
 }
 
 /// What [`generate`] did.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-generated-{}", std::process::id()));
+/// use stillroom::{GenerateOptions, Generated, Model, ModelSet};
+///
+/// #[derive(Model)]
+/// struct Note { #[model(primary_key)] id: i64, body: String }
+///
+/// let schema = ModelSet::new().with::<Note>().build()?;
+/// let generated = stillroom::generate(&dir, &schema, "add notes", GenerateOptions::default())?;
+/// let Generated::Written { path, migration, ops } = generated else {
+///     panic!("the models had not changed");
+/// };
+/// assert!(path.ends_with("0001_add_notes.sql"));
+/// assert_eq!(migration.down_data_loss, ["drops table `note` and all its rows"]);
+/// assert_eq!(ops[0].to_string(), "create table `note`");
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Generated {
     /// The migrations already produce the models' schema; no file written.
@@ -280,6 +301,26 @@ fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
 
 /// Writes an empty migration (the next revision, on top of the head) for
 /// SQL written by hand: data backfills, views, triggers.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-empty-revision-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// let path = stillroom::empty_revision(&dir, "backfill note titles")?;
+/// assert!(path.ends_with("0002_backfill_note_titles.sql"));
+///
+/// // Its parts are placeholders to fill in; it is already the new head.
+/// let history = stillroom::History::read(&dir)?;
+/// let m = &history.migrations[1];
+/// assert_eq!(m.parent.as_deref(), Some("0001_initial"));
+/// assert!(m.up.starts_with("-- Write the upgrade here"));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
     let history = History::read(dir)?;
     let message = message.lines().next().unwrap_or_default().trim();

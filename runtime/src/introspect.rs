@@ -14,6 +14,22 @@ use crate::{Error, Result};
 
 /// A live database's schema: its tables, plus what a table rebuild must
 /// recreate (views, triggers) and what stillroom cannot compare.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch(
+///     "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT);
+///      CREATE VIEW recent AS SELECT * FROM note ORDER BY id DESC LIMIT 10;
+///      CREATE INDEX ix_note_lower ON note (lower(body));",
+/// )?;
+/// let live = stillroom::introspect(&conn)?;
+/// assert_eq!(live.schema.tables().len(), 1);
+/// assert_eq!(live.views[0].name, "recent");
+/// assert_eq!(live.unsupported, ["partial or expression index `ix_note_lower` on `note`"]);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveSchema {
     /// The tables (except SQLite's and stillroom's own), sorted by name.
@@ -23,12 +39,27 @@ pub struct LiveSchema {
     /// Triggers, sorted by name.
     pub triggers: Vec<SchemaObject>,
     /// Parts of the schema stillroom does not model and so cannot compare
-    /// (expression or partial indexes, generated columns, virtual tables),
-    /// one description each.
+    /// (expression or partial indexes, generated columns, virtual tables,
+    /// `COLLATE`, `WITHOUT ROWID`), one description each.
     pub unsupported: Vec<String>,
 }
 
 /// A view or trigger, kept as the SQL that created it.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch(
+///     "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT, edited TEXT);
+///      CREATE TRIGGER note_edited AFTER UPDATE OF body ON note
+///      BEGIN UPDATE note SET edited = datetime('now') WHERE id = new.id; END;",
+/// )?;
+/// let trigger = &stillroom::introspect(&conn)?.triggers[0];
+/// assert_eq!((trigger.name.as_str(), trigger.table.as_str()), ("note_edited", "note"));
+/// assert!(trigger.sql.starts_with("CREATE TRIGGER note_edited"));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaObject {
     /// Its name.

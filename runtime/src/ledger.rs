@@ -22,6 +22,27 @@ CREATE TABLE IF NOT EXISTS stillroom_state (
 ) STRICT;";
 
 /// One revision as the ledger records it.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-applied-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use stillroom::Migrator;
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let migrator = Migrator::new(&history).schema(&schema);
+/// migrator.migrate(&conn)?;
+/// let applied = &migrator.status(&conn)?.applied[0];
+/// assert_eq!((applied.revision.as_str(), applied.how.as_str()), ("0001_initial", "applied"));
+/// assert_eq!(applied.checksum, history.migrations[0].checksum);
+/// assert!(applied.applied_at.ends_with('Z')); // UTC
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
     /// The revision.

@@ -37,6 +37,21 @@ inventory::collect!(DefaultMigrations);
 /// time by [`embed_migrations!`](crate::embed_migrations).
 ///
 /// Their history is parsed and checked on first use.
+///
+/// ```
+/// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+///
+/// # fn main() -> stillroom::Result<()> {
+/// let history = MIGRATIONS.history()?;
+/// let migrator = stillroom::Migrator::new(history);
+/// // The files of `migrations/` beside this crate's `Cargo.toml`: none here.
+/// assert!(MIGRATIONS.dir().ends_with("migrations"));
+/// assert_eq!(history.migrations.len(), MIGRATIONS.len());
+/// assert!(MIGRATIONS.is_empty());
+/// # let _ = migrator;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Migrations {
     files: &'static [EmbeddedFile],
@@ -87,6 +102,14 @@ impl Migrations {
     }
 
     /// The application's default set: the one `embed_migrations!` embedded.
+    ///
+    /// ```rust,standalone_crate
+    /// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+    ///
+    /// let default = stillroom::Migrations::default_set()?;
+    /// assert_eq!(default.dir(), MIGRATIONS.dir());
+    /// # Ok::<(), stillroom::Error>(())
+    /// ```
     pub fn default_set() -> Result<&'static Self> {
         static DEFAULT: OnceLock<std::result::Result<Migrations, String>> = OnceLock::new();
         let found = DEFAULT.get_or_init(|| {

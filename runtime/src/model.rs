@@ -189,6 +189,33 @@ pub trait Model: Sized + 'static {
 
 /// A model whose primary key is one `autoincrement` INTEGER field: SQLite
 /// chooses the key of each new row. Implemented by the derive.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{AutoIncrement, Model};
+///
+/// #[derive(Model)]
+/// struct Event {
+///     #[model(primary_key, autoincrement)]
+///     id: i64,
+///     name: String,
+/// }
+///
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// # for sql in Event::table().create_statements() { conn.execute(&sql, [])?; }
+/// let mut started = Event { id: 0, name: "started".into() };
+/// assert_eq!(started.insert_new(&conn)?, 1);
+/// assert_eq!(started.id, 1);
+/// let mut stopped = Event { id: 0, name: "stopped".into() };
+/// assert_eq!(stopped.insert_new(&conn)?, 2);
+///
+/// // A deleted row's key is never given again.
+/// stopped.delete(&conn)?;
+/// let mut again = Event { id: 0, name: "started".into() };
+/// assert_eq!(again.insert_new(&conn)?, 3);
+/// # Ok(())
+/// # }
+/// ```
 pub trait AutoIncrement: Model {
     /// Inserts this row with a key chosen by SQLite, stores that key in the
     /// key field and returns it. The key field's value before the call is

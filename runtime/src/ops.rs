@@ -6,6 +6,27 @@ use std::fmt;
 use crate::schema::{Column, ForeignKey, Index, Table};
 
 /// One schema change.
+///
+/// ```
+/// use stillroom::{diff, DiffOptions, Model, ModelSet, Op};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Before { #[model(primary_key)] id: String }
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct After { #[model(primary_key)] id: String, #[model(index)] site: Option<String> }
+///
+/// let before = ModelSet::new().with::<Before>().build()?;
+/// let after = ModelSet::new().with::<After>().build()?;
+/// let ops = diff(&before, &after, DiffOptions::default())?.ops;
+/// assert!(matches!(&ops[0], Op::AddColumn { column, .. } if column.name == "site"));
+/// let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
+/// assert_eq!(said, ["add column `jobs.site`", "create index `ix_jobs_site`"]);
+/// assert!(ops.iter().all(|op| op.table() == "jobs"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     /// Create a table and its indexes.
@@ -65,6 +86,30 @@ pub enum Op {
 }
 
 /// The details of an [`Op::RebuildTable`].
+///
+/// ```
+/// use stillroom::{diff, DiffOptions, Model, ModelSet, Op};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Before { #[model(primary_key)] id: String, note: Option<String> }
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct After { #[model(primary_key)] id: String, #[model(default = "''")] note: String }
+///
+/// let before = ModelSet::new().with::<Before>().build()?;
+/// let after = ModelSet::new().with::<After>().build()?;
+/// // `ALTER TABLE` cannot make a column NOT NULL: the table is rebuilt.
+/// let options = DiffOptions { allow_loss_of: vec!["jobs.note".into()], ..Default::default() };
+/// let Op::RebuildTable(rebuild) = &diff(&before, &after, options)?.ops[0] else {
+///     panic!("not a rebuild");
+/// };
+/// assert_eq!(rebuild.reasons, ["`note` becomes NOT NULL", "`note` default changes"]);
+/// assert!(rebuild.from.column("note").is_some_and(|c| c.nullable));
+/// assert!(rebuild.to.column("note").is_some_and(|c| !c.nullable));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rebuild {
     /// The table as it is (under its current name, after any renames of

@@ -51,6 +51,17 @@ pub fn registry() -> Result<&'static Schema, SchemaError> {
 }
 
 /// A model in the registry: its Rust type and table.
+///
+/// ```rust,standalone_crate
+/// #[derive(stillroom::Model)]
+/// #[model(table = "notes")]
+/// struct Note { #[model(primary_key)] id: i64 }
+///
+/// let models = stillroom::registered_models();
+/// assert_eq!(models.len(), 1);
+/// assert_eq!(models[0].table, "notes");
+/// assert!(models[0].rust_type.ends_with("::Note"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ModelInfo {
     /// The table name.

@@ -17,6 +17,27 @@ use crate::schema::{
 use crate::sql_text::{self, Token};
 
 /// A rendered list of operations.
+///
+/// ```
+/// use stillroom::{diff, render, DiffOptions, LiveSchema, Model, ModelSet};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Before { #[model(primary_key)] id: String, note: Option<String> }
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct After { #[model(primary_key)] id: String, #[model(default = "''")] note: Option<String> }
+///
+/// let before = ModelSet::new().with::<Before>().build()?;
+/// let after = ModelSet::new().with::<After>().build()?;
+/// let ops = diff(&before, &after, DiffOptions::default())?.ops;
+/// let rendered = render(&ops, &LiveSchema { schema: before, ..LiveSchema::default() });
+/// assert!(rendered.sql.starts_with("-- rebuild table `jobs` (`note` default changes)\n"));
+/// assert!(rendered.foreign_keys_off); // a rebuild: `-- foreign-keys: off` in the file
+/// assert_eq!(rendered.requires, (3, 37, 0)); // STRICT tables
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// The SQL text: statements ending in `;`, each operation introduced by

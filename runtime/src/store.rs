@@ -38,6 +38,30 @@ const UP: &str = "-- migrate:up";
 const DOWN: &str = "-- migrate:down";
 
 /// One stored migration.
+///
+/// ```
+/// use std::path::Path;
+/// use stillroom::Migration;
+///
+/// let text = "\
+/// -- stillroom migration
+/// -- revision: 0002_seed_tags
+/// -- parent: 0001_initial
+/// -- message: seed tags
+///
+/// -- migrate:up
+/// INSERT INTO tag (name) VALUES ('rust');
+///
+/// -- migrate:down
+/// DELETE FROM tag WHERE name = 'rust';
+/// ";
+/// let m = Migration::parse(text, Path::new("migrations/0002_seed_tags.sql"))?;
+/// assert_eq!(m.parent.as_deref(), Some("0001_initial"));
+/// assert_eq!(m.up, "INSERT INTO tag (name) VALUES ('rust');\n");
+/// assert_eq!(m.lines, (7, 10)); // where each part starts, for error messages
+/// assert_eq!(m.to_text(), text);
+/// # Ok::<(), stillroom::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
     /// The revision id (the file name without `.sql`).
@@ -141,6 +165,18 @@ impl Migration {
     }
 
     /// Parses a migration file's text; `path` names it in errors.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use stillroom::{Error, Migration};
+    ///
+    /// let path = Path::new("migrations/0002_tags.sql");
+    /// let err = Migration::parse("CREATE TABLE tag (name TEXT);\n", path).unwrap_err();
+    /// assert!(matches!(err, Error::MigrationFile { line: 1, .. }));
+    /// assert!(err.to_string().starts_with(
+    ///     "migrations/0002_tags.sql:1: the file does not start with `-- stillroom migration`"
+    /// ));
+    /// ```
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let mut m = Self::parse_fields(text, path)?;
         m.text = Cow::Owned(text.to_owned());
@@ -420,6 +456,27 @@ fn header_entry(line: &str) -> Option<(&str, &str)> {
 }
 
 /// A directory's migrations, checked and put in order from the first.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] #[model(table = "note")] struct First { #[model(primary_key)] id: i64, body: String }
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, #[model(index)] body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-history-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &stillroom::ModelSet::new().with::<First>().build()?, "initial", Default::default())?;
+/// # stillroom::generate(&dir, &schema, "index note body", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use stillroom::History;
+///
+/// let history = History::read(&dir)?;
+/// let revisions: Vec<&str> = history.migrations.iter().map(|m| m.revision.as_str()).collect();
+/// assert_eq!(revisions, ["0001_initial", "0002_index_note_body"]);
+/// assert_eq!(history.head().map(|m| m.revision.as_str()), Some("0002_index_note_body"));
+/// assert_eq!(history.position("0002")?, 1); // the start of one revision is enough
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     /// The migrations from the first to the head.
@@ -438,6 +495,28 @@ impl History {
     }
 
     /// Checks the links between `migrations` and orders them from the first.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use stillroom::{Error, History, Migration};
+    ///
+    /// let file = |revision: &str, parent: &str| {
+    ///     let text = format!(
+    ///         "-- stillroom migration\n-- revision: {revision}\n-- parent: {parent}\n\n-- migrate:up\n"
+    ///     );
+    ///     Migration::parse(&text, &Path::new("migrations").join(format!("{revision}.sql")))
+    /// };
+    /// // Two branches, merged, each added a revision on top of the first.
+    /// let migrations = vec![
+    ///     file("0001_initial", "none")?,
+    ///     file("0002_add_tags", "0001_initial")?,
+    ///     file("0002_add_site", "0001_initial")?,
+    /// ];
+    /// let err = History::order(migrations, Path::new("migrations")).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidHistory { .. }));
+    /// assert!(err.to_string().contains("two heads"));
+    /// # Ok::<(), stillroom::Error>(())
+    /// ```
     pub fn order(migrations: Vec<Migration>, dir: &Path) -> Result<Self> {
         // The usual case, checked in one pass: the files, in name order, are
         // already one line of distinct revisions. (This runs at every start.)
@@ -519,6 +598,25 @@ impl History {
 
     /// The position of `revision`: an id, or the start of exactly one id
     /// (`0002` for `0002_add_site`).
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-position-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// assert_eq!(history.position("0001_initial")?, 0);
+    /// assert_eq!(history.position("0001")?, 0);
+    /// let err = history.position("0009").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "no revision `0009` in the migrations; they are `0001_initial`"
+    /// );
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn position(&self, revision: &str) -> Result<usize> {
         let ms = &self.migrations;
         if let Some(i) = ms.iter().position(|m| m.revision == revision) {
@@ -577,6 +675,12 @@ impl History {
     ///
     /// Fails with [`Error::NumberingExhausted`] when a revision's number is
     /// the largest stillroom counts to (`u64::MAX`) or beyond.
+    ///
+    /// ```
+    /// let history = stillroom::History::default();
+    /// assert_eq!(history.next_revision("Add client task!")?, "0001_add_client_task");
+    /// # Ok::<(), stillroom::Error>(())
+    /// ```
     pub fn next_revision(&self, message: &str) -> Result<String> {
         let mut largest: Option<(u64, &Migration)> = None;
         let mut width = 4;

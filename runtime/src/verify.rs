@@ -15,6 +15,16 @@ use crate::{Error, Result};
 ///
 /// Views and triggers are never compared: the models do not declare them
 /// (they come from hand-written migrations, and table rebuilds keep them).
+///
+/// ```
+/// use stillroom::{Difference, Index, Verification};
+///
+/// let index = Index { name: "ix_note_body".into(), columns: vec!["body".into()], unique: false };
+/// let added_by_a_dba = Difference::ExtraIndex { table: "note".into(), index };
+/// assert!(Verification::default().tolerates(&added_by_a_dba));
+/// assert!(!Verification::Exact.tolerates(&added_by_a_dba));
+/// // Chosen with `Migrator::new(&history).verification(Verification::Exact)`.
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Verification {

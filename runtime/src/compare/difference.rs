@@ -5,6 +5,23 @@ use std::fmt;
 use crate::schema::{Column, ForeignKey, Index, SqlType, Table};
 
 /// What a database is compared with.
+///
+/// ```
+/// use stillroom::{Against, Column, Difference, SqlType};
+///
+/// let pinned = Column::new("pinned", SqlType::Integer);
+/// let extra = Difference::ExtraColumn { table: "note".into(), column: pinned };
+/// assert_eq!(
+///     extra.describe(&Against::Models),
+///     "the database has column `note.pinned`; the models do not"
+/// );
+/// let at = Against::Revision("0001_initial".into());
+/// assert_eq!(at.to_string(), "revision `0001_initial`");
+/// assert_eq!(
+///     extra.describe(&at),
+///     "the database has column `note.pinned`; revision `0001_initial` does not"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Against {
     /// The models (the registry or a [`ModelSet`](crate::ModelSet)).
@@ -41,6 +58,29 @@ impl fmt::Display for Against {
 /// [`Difference::describe`] says it in words; [`Difference::is_structural`]
 /// tells a difference of tables and columns (which only the user can
 /// resolve) from one a table rebuild removes.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{Difference, Model, ModelSet};
+///
+/// #[derive(Model)]
+/// struct Note { #[model(primary_key)] id: i64, body: String }
+///
+/// // A table made by hand: not STRICT, and with a column the model lacks.
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch(
+///     "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL, pinned INTEGER)",
+/// )?;
+/// let found = stillroom::differences(&conn, &ModelSet::new().with::<Note>().build()?)?;
+///
+/// // Only a person can say what becomes of `pinned`; a table rebuild makes it STRICT.
+/// assert!(matches!(&found[0], Difference::ExtraColumn { column, .. } if column.name == "pinned"));
+/// assert!(found[0].is_structural());
+/// assert_eq!(found[1], Difference::Strict { table: "note".into(), database: false });
+/// assert!(!found[1].is_structural());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Difference {

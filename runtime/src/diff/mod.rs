@@ -67,6 +67,27 @@ impl DiffOptions {
 }
 
 /// The operations from one schema to another.
+///
+/// ```
+/// use stillroom::{diff, DiffOptions, Model, ModelSet, Op};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Before { #[model(primary_key)] id: String, legacy: String }
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct After { #[model(primary_key)] id: String }
+///
+/// let before = ModelSet::new().with::<Before>().build()?;
+/// let after = ModelSet::new().with::<After>().build()?;
+/// let options = DiffOptions { allow_loss_of: vec!["jobs.legacy".into()], ..Default::default() };
+/// let d = diff(&before, &after, options)?;
+/// assert!(matches!(&d.ops[..], [Op::DropColumn { column, .. }] if column.name == "legacy"));
+/// assert_eq!(d.data_loss, ["drops column `jobs.legacy` and its values"]);
+/// assert!(diff(&after, &after, DiffOptions::default())?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
     /// The operations, in the order they must run.
@@ -84,6 +105,29 @@ impl Diff {
 
 /// The reasons a diff was refused, each naming the table and column and the
 /// fix.
+///
+/// ```
+/// use stillroom::{diff, DiffOptions, Model, ModelSet};
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Before { #[model(primary_key)] id: String, legacy: String }
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct After { #[model(primary_key)] id: String }
+///
+/// let before = ModelSet::new().with::<Before>().build()?;
+/// let after = ModelSet::new().with::<After>().build()?;
+/// let refused = diff(&before, &after, DiffOptions::default()).unwrap_err();
+/// assert!(refused.refusals[0].starts_with(
+///     "column `jobs.legacy` has no field any more: dropping it loses its values"
+/// ));
+/// assert!(refused
+///     .to_string()
+///     .starts_with("the migration would lose data, so it was not generated:"));
+/// # Ok::<(), stillroom::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
     /// One sentence per refused change.

@@ -30,6 +30,30 @@ use crate::{Error, Result};
 /// schema it has, and what converting it to that schema's exact declaration
 /// changes. [`Migrator::adoption_plan`] computes one without changing
 /// anything; `migrate` and [`Migrator::adopt`] carry it out.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-adoption-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use stillroom::{Difference, Migrator};
+///
+/// // A table made before stillroom: the first revision's, but not STRICT.
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")?;
+///
+/// let report = Migrator::new(&history).schema(&schema).migrate(&conn)?;
+/// let adoption = report.adopted.unwrap();
+/// assert_eq!(adoption.revision, "0001_initial");
+/// let not_strict = Difference::Strict { table: "note".into(), database: false };
+/// assert_eq!(adoption.differences, [not_strict]);
+/// assert!(adoption.converts() && adoption.foreign_keys_off);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Adoption {
     /// The revision the database is at.
@@ -77,6 +101,34 @@ impl Migrator<'_> {
     /// Fails when no revision matches ([`Error::AdoptionFailed`]) or when
     /// converting would change or reject stored values
     /// ([`Error::AdoptionBlocked`]).
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-adoption-plan-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Against, Migrator};
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch(
+    ///     "CREATE TABLE note (id INTEGER PRIMARY KEY, body VARCHAR(200) NOT NULL)",
+    /// )?;
+    ///
+    /// let plan = Migrator::new(&history).schema(&schema).adoption_plan(&conn)?;
+    /// assert_eq!(plan.revision, "0001_initial");
+    /// let against = Against::Revision(plan.revision.clone());
+    /// let converts: Vec<String> = plan.differences.iter().map(|d| d.describe(&against)).collect();
+    /// assert_eq!(converts, [
+    ///     "column `note.body`: the database declares VARCHAR(200); revision `0001_initial` declares TEXT",
+    ///     "table `note`: the database's table is not STRICT; revision `0001_initial`'s is",
+    /// ]);
+    /// assert!(plan.sql.contains("CREATE TABLE \"_stillroom_new_note\""));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn adoption_plan(&self, conn: &Connection) -> Result<Adoption> {
         self.adoption_plan_inner(conn).map_err(|e| e.at(conn))
     }

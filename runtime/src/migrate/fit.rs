@@ -17,6 +17,33 @@ use crate::{Error, Result};
 const SHOWN: i64 = 5;
 
 /// Stored values that do not fit a table's new definition.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Task { #[model(primary_key)] id: i64, done: bool }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-misfit-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Task>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use stillroom::{Error, Migrator};
+///
+/// // Made before stillroom: SQLite let the BOOLEAN `done` hold a 7.
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// conn.execute_batch(
+///     "CREATE TABLE task (id INTEGER PRIMARY KEY, done BOOLEAN NOT NULL);
+///      INSERT INTO task VALUES (1, 1), (2, 7);",
+/// )?;
+/// let err = Migrator::new(&history).schema(&schema).adoption_plan(&conn).unwrap_err();
+/// let Error::AdoptionBlocked { misfits, .. } = &err else { panic!("{err}") };
+/// assert_eq!((misfits[0].table.as_str(), misfits[0].count), ("task", 1));
+/// assert_eq!(
+///     misfits[0].to_string(),
+///     r#"table `task`: column `done` CHECK ("done" IN (0, 1)) is broken 1 time: rowid 2 holds 7"#
+/// );
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Misfit {
     /// The table.

@@ -46,11 +46,39 @@ use crate::{Error, Result, registry};
 /// every stored value fits) and the rest applied; otherwise the error lists
 /// every difference to the closest revision and nothing is changed. See
 /// [`Migrator::adoption_plan`].
+///
+/// In the application's `main` (not run here: it needs the binary's embedded
+/// migrations, and it creates `app.db`):
+///
+/// ```no_run
+/// static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();
+///
+/// fn main() -> stillroom::Result<()> {
+///     let conn = stillroom::open("app.db")?;
+///     let report = stillroom::migrate(&conn)?;
+///     if !report.ran.is_empty() {
+///         eprintln!("applied {}", report.ran.join(", "));
+///     }
+///     // ... the application, on `conn` ...
+///     Ok(())
+/// }
+/// ```
 pub fn migrate(conn: &Connection) -> Result<Report> {
     Migrator::new(Migrations::default_set()?.history()?).migrate(conn)
 }
 
 /// Where to migrate to.
+///
+/// ```
+/// use stillroom::Target;
+///
+/// // What the `db upgrade` and `db downgrade` commands accept:
+/// assert_eq!("head".parse(), Ok(Target::Head));
+/// assert_eq!("base".parse(), Ok(Target::Base));
+/// assert_eq!("-1".parse(), Ok(Target::Relative(-1)));
+/// assert_eq!("0002".parse(), Ok(Target::Revision("0002".into())));
+/// assert_eq!(Target::Relative(2).to_string(), "`+2`");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// The last revision.
@@ -105,6 +133,29 @@ fn relative_steps(s: &str) -> Option<i64> {
 }
 
 /// What a migration call did.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-report-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let migrator = stillroom::Migrator::new(&history).schema(&schema);
+///
+/// let first = migrator.migrate(&conn)?;
+/// assert_eq!(first.ran, ["0001_initial"]);
+/// assert_eq!(first.current.as_deref(), Some("0001_initial"));
+/// assert!(first.compared && first.adopted.is_none());
+///
+/// // The next start finds nothing to do, and trusts the last comparison.
+/// let next = migrator.migrate(&conn)?;
+/// assert!(next.ran.is_empty() && !next.compared);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// The revisions whose `up` (or, downgrading, `down`) part ran, in order.
@@ -121,6 +172,31 @@ pub struct Report {
 
 /// The state of a database, in the spirit of Alembic's `current` and a
 /// `check_migrations_status()`, but complete.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-status-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// let migrator = stillroom::Migrator::new(&history).schema(&schema);
+///
+/// let before = migrator.status(&conn)?;
+/// assert_eq!(before.current, None);
+/// assert_eq!(before.pending, ["0001_initial"]);
+/// assert_eq!(before.differences, None); // compared at head only
+///
+/// migrator.migrate(&conn)?;
+/// let after = migrator.status(&conn)?;
+/// assert_eq!(after.current, after.head);
+/// assert!(after.pending.is_empty() && after.problem.is_none());
+/// assert_eq!(after.differences, Some(vec![])); // it matches the models
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The database's revision (`None`: base).
@@ -182,6 +258,17 @@ impl std::fmt::Debug for Migrator<'_> {
 /// How long a migration call waits, by default, for another connection's
 /// write lock (another process migrating the same database): long enough
 /// for a long table rebuild elsewhere to finish (see [`Migrator::lock_timeout`]).
+///
+/// ```
+/// use std::time::Duration;
+///
+/// assert_eq!(stillroom::LOCK_TIMEOUT, Duration::from_secs(600));
+///
+/// // Where an orchestrator replaces an instance not ready within a minute:
+/// # let history = stillroom::History::default();
+/// let migrator = stillroom::Migrator::new(&history).lock_timeout(Duration::from_secs(50));
+/// # let _ = migrator;
+/// ```
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// Ends the transaction after a failure, unless SQLite already did (after a
@@ -202,9 +289,65 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// A callback told how a migration call is going ([`Migrator::progress`]).
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-progress-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use stillroom::{Event, Migrator, Progress};
+///
+/// let finished = AtomicUsize::new(0);
+/// let progress: &Progress<'_> = &|event: Event<'_>| {
+///     if let Event::Finished { migration, elapsed, .. } = event {
+///         eprintln!("{}: {elapsed:.1?}", migration.revision);
+///         finished.fetch_add(1, Ordering::Relaxed);
+///     }
+/// };
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// Migrator::new(&history).schema(&schema).progress(progress).migrate(&conn)?;
+/// assert_eq!(finished.load(Ordering::Relaxed), 1);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 pub type Progress<'a> = dyn Fn(Event<'_>) + Sync + 'a;
 
 /// What a migration call reports as it goes.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-event-{}", std::process::id()));
+/// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+/// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+/// # let history = stillroom::History::read(&dir)?;
+/// use std::sync::Mutex;
+/// use stillroom::{Event, Migrator};
+///
+/// let seen = Mutex::new(Vec::new());
+/// let progress = |event: Event<'_>| {
+///     let line = match event {
+///         Event::Waiting { waited } => format!("waiting for the write lock: {waited:?}"),
+///         Event::Starting { migration, direction } => {
+///             format!("{} {direction:?}", migration.revision)
+///         }
+///         Event::Rebuilt { table, rows, .. } => format!("rebuilt `{table}`: {rows} rows"),
+///         Event::Finished { migration, .. } => format!("{} done", migration.revision),
+///         _ => return,
+///     };
+///     seen.lock().unwrap().push(line);
+/// };
+/// let conn = rusqlite::Connection::open_in_memory()?;
+/// Migrator::new(&history).schema(&schema).progress(&progress).migrate(&conn)?;
+/// assert_eq!(*seen.lock().unwrap(), ["0001_initial Up", "0001_initial done"]);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Event<'a> {
@@ -274,7 +417,29 @@ impl<'a> Migrator<'a> {
 
     /// What the comparison of the live schema with the models accepts
     /// after upgrading to head (by default every difference fails except
-    /// indexes the models do not declare; see [`Verification`]).
+    /// non-unique indexes the models do not declare; see [`Verification`]).
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-verification-method-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Error, Migrator, Verification};
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// Migrator::new(&history).schema(&schema).migrate(&conn)?;
+    /// conn.execute_batch("CREATE INDEX ix_note_body ON note (body)")?; // added by a DBA
+    ///
+    /// // Tolerated by default; not where the schema must be exactly the models'.
+    /// assert!(Migrator::new(&history).schema(&schema).migrate(&conn).is_ok());
+    /// let exact = Migrator::new(&history).schema(&schema).verification(Verification::Exact);
+    /// assert!(matches!(exact.migrate(&conn), Err(Error::SchemaMismatch { .. })));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn verification(mut self, verification: Verification) -> Self {
         self.verification = verification;
@@ -286,6 +451,30 @@ impl<'a> Migrator<'a> {
     /// so a downgrade past such a revision is refused with
     /// [`Error::DowngradeLosesData`], naming each loss (CLI: `downgrade
     /// --allow-data-loss`).
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-allow-data-loss-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Migrator, Target};
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&history).schema(&schema);
+    /// migrator.migrate(&conn)?;
+    /// let err = migrator.downgrade(&conn, &Target::Base).unwrap_err();
+    /// let loss = "revision `0001_initial`: drops table `note` and all its rows";
+    /// assert!(err.to_string().contains(loss));
+    ///
+    /// let report = migrator.allow_data_loss(true).downgrade(&conn, &Target::Base)?;
+    /// assert_eq!(report.ran, ["0001_initial"]);
+    /// assert_eq!(report.current, None);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn allow_data_loss(mut self, allow: bool) -> Self {
         self.allow_data_loss = allow;
@@ -297,6 +486,39 @@ impl<'a> Migrator<'a> {
     /// of processes starts together, one migrates and the others wait here,
     /// however long the migration takes within this bound, then find nothing
     /// to do.
+    ///
+    /// Each attempt to take the lock waits the connection's busy timeout
+    /// ([`BUSY_TIMEOUT`](crate::BUSY_TIMEOUT) after [`configure`](crate::configure)),
+    /// so a call waits at least that long before it gives up.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-lock-timeout-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use std::time::Duration;
+    /// use stillroom::{Error, Migrator};
+    ///
+    /// let conn = stillroom::open(dir.join("app.db"))?;
+    /// // Each attempt waits the connection's busy timeout: short here, for the example.
+    /// conn.busy_timeout(Duration::from_millis(10))?;
+    /// // Another process holds the write lock (it is migrating, say).
+    /// let other = stillroom::open(dir.join("app.db"))?;
+    /// other.execute_batch("BEGIN IMMEDIATE")?;
+    ///
+    /// let migrator = Migrator::new(&history)
+    ///     .schema(&schema)
+    ///     .lock_timeout(Duration::from_millis(100));
+    /// assert!(matches!(migrator.migrate(&conn), Err(Error::Locked { .. })));
+    /// other.execute_batch("COMMIT")?;
+    /// assert_eq!(migrator.migrate(&conn)?.ran, ["0001_initial"]);
+    /// # drop((conn, other));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
@@ -318,6 +540,8 @@ impl<'a> Migrator<'a> {
     /// and of each table rebuild inside it, with times (a command line shows
     /// them: a long rebuild is not a silent wait). The same events go to
     /// `tracing`.
+    ///
+    /// The examples are on [`Progress`] and [`Event`].
     #[must_use]
     pub fn progress(mut self, progress: &'a Progress<'a>) -> Self {
         self.progress = Some(progress);
@@ -366,6 +590,29 @@ impl<'a> Migrator<'a> {
     }
 
     /// Applies the migrations up to `target`, in one transaction.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] #[model(table = "note")] struct First { #[model(primary_key)] id: i64, body: String }
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, #[model(index)] body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-upgrade-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &stillroom::ModelSet::new().with::<First>().build()?, "initial", Default::default())?;
+    /// # stillroom::generate(&dir, &schema, "index note body", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Migrator, Target};
+    ///
+    /// // `history` has revisions `0001_initial` and `0002_index_note_body`.
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&history).schema(&schema);
+    /// // One revision (`db upgrade +1`), then up to a revision named by a prefix.
+    /// assert_eq!(migrator.upgrade(&conn, &Target::Relative(1))?.ran, ["0001_initial"]);
+    /// let report = migrator.upgrade(&conn, &Target::Revision("0002".into()))?;
+    /// assert_eq!(report.current.as_deref(), Some("0002_index_note_body"));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
         let _span = tracing::info_span!("migrate", target = %target).entered();
         let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
@@ -412,13 +659,66 @@ impl<'a> Migrator<'a> {
 
     /// Runs the `down` parts from the current revision back to `target`
     /// (exclusive), newest first, in one transaction.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] #[model(table = "note")] struct First { #[model(primary_key)] id: i64, body: String }
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, #[model(index)] body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-downgrade-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &stillroom::ModelSet::new().with::<First>().build()?, "initial", Default::default())?;
+    /// # stillroom::generate(&dir, &schema, "index note body", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Error, Migrator, Target};
+    ///
+    /// // `history` has revisions `0001_initial` and `0002_index_note_body`.
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&history).schema(&schema);
+    /// migrator.migrate(&conn)?;
+    /// let report = migrator.downgrade(&conn, &Target::Relative(-1))?; // `db downgrade -1`
+    /// assert_eq!(report.ran, ["0002_index_note_body"]);
+    /// assert_eq!(report.current.as_deref(), Some("0001_initial"));
+    ///
+    /// // Undoing the first revision drops its table and rows: refused unless allowed.
+    /// let err = migrator.downgrade(&conn, &Target::Base).unwrap_err();
+    /// assert!(matches!(err, Error::DowngradeLosesData { .. }));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn downgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
         let _span = tracing::info_span!("downgrade", target = %target).entered();
         self.locked(conn, |fk_off| self.downgrade_pass(conn, target, fk_off))
     }
 
     /// Records `target` as the database's revision without running anything:
-    /// the ledger then lists exactly the revisions up to it (as `stamped`).
+    /// the ledger then lists exactly the revisions up to it (those it did
+    /// not record already, as `stamped`).
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-stamp-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Migrator, Target};
+    ///
+    /// // A test database created straight from the models, then marked as at head.
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// for sql in schema.create_statements() {
+    ///     conn.execute(&sql, [])?;
+    /// }
+    /// let migrator = Migrator::new(&history).schema(&schema);
+    /// assert!(migrator.stamp(&conn, &Target::Head)?.ran.is_empty());
+    ///
+    /// let status = migrator.status(&conn)?;
+    /// assert_eq!(status.applied[0].how, "stamped");
+    /// assert_eq!(status.differences, Some(vec![]));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stamp(&self, conn: &Connection, target: &Target) -> Result<Report> {
         self.locked(conn, |_| {
             ledger::create(conn)?;
@@ -454,6 +754,32 @@ impl<'a> Migrator<'a> {
     /// Accepts the current text of an applied migration that was edited
     /// after it ran: the ledger takes the file's new checksum. For a reviewed
     /// edit (a comment, a fix that changes no schema); nothing is run.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-accept-edited-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Error, History, Migrator};
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// Migrator::new(&history).schema(&schema).migrate(&conn)?;
+    ///
+    /// // A comment is added to the applied migration, and the edit reviewed.
+    /// let path = &history.migrations[0].path;
+    /// std::fs::write(path, std::fs::read_to_string(path)? + "-- Notes: see ADR 12.\n")?;
+    /// let edited = History::read(&dir)?;
+    /// let migrator = Migrator::new(&edited).schema(&schema);
+    /// assert!(matches!(migrator.migrate(&conn), Err(Error::ChecksumMismatch { .. })));
+    ///
+    /// migrator.accept_edited(&conn, "0001_initial")?;
+    /// assert!(migrator.migrate(&conn).is_ok());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn accept_edited(&self, conn: &Connection, revision: &str) -> Result<()> {
         let position = self.position_of(revision)?;
         let m = &self.history.migrations[position];
@@ -470,6 +796,35 @@ impl<'a> Migrator<'a> {
     /// The database's state: current revision, pending revisions, the
     /// ledger, and (at head) how the schema differs from the models. Reads
     /// only.
+    ///
+    /// A ledger that disagrees with the migrations is reported in
+    /// [`Status::problem`], not returned as an error:
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] #[model(table = "note")] struct First { #[model(primary_key)] id: i64, body: String }
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, #[model(index)] body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-status-method-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &stillroom::ModelSet::new().with::<First>().build()?, "initial", Default::default())?;
+    /// # stillroom::generate(&dir, &schema, "index note body", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{History, Migrator};
+    ///
+    /// // `history` has revisions `0001_initial` and `0002_index_note_body`.
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// Migrator::new(&history).schema(&schema).migrate(&conn)?;
+    ///
+    /// // An older build of the application, whose migrations end at the first one:
+    /// let older = History { migrations: history.migrations[..1].to_vec() };
+    /// let status = Migrator::new(&older).schema(&schema).status(&conn)?;
+    /// assert_eq!(status.current.as_deref(), Some("0002_index_note_body"));
+    /// assert!(status.problem.is_some_and(|p| p.contains("which the migrations in")));
+    /// assert!(status.pending.is_empty() && status.differences.is_none());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn status(&self, conn: &Connection) -> Result<Status> {
         self.status_inner(conn).map_err(|e| e.at(conn))
     }
@@ -508,6 +863,31 @@ impl<'a> Migrator<'a> {
     /// that is simply behind (revisions pending) fails with
     /// [`Error::Behind`] rather than listing what the pending revisions
     /// would change.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-check-schema-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::Migrator;
+    ///
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// let migrator = Migrator::new(&history).schema(&schema);
+    /// migrator.migrate(&conn)?;
+    ///
+    /// // An index a DBA added is tolerated (and returned); a column is not.
+    /// conn.execute_batch("CREATE INDEX ix_note_body ON note (body)")?;
+    /// assert!(migrator.check_schema(&conn)?[0].is_undeclared_index());
+    /// conn.execute_batch("ALTER TABLE note ADD COLUMN pinned INTEGER")?;
+    /// let err = migrator.check_schema(&conn).unwrap_err();
+    /// let extra = "the database has column `note.pinned`; the models do not";
+    /// assert!(err.to_string().contains(extra));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_schema(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
         self.check_schema_inner(conn).map_err(|e| e.at(conn))
     }
@@ -748,6 +1128,29 @@ impl<'a> Migrator<'a> {
     /// explicit form of what `migrate` does on its own (see
     /// [`Migrator::adopt_on_start`]). Review first with
     /// [`Migrator::adoption_plan`].
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-adopt-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Error, Migrator};
+    ///
+    /// // A database made before stillroom, with the first revision's table.
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")?;
+    /// let migrator = Migrator::new(&history).schema(&schema).adopt_on_start(false);
+    /// assert!(matches!(migrator.migrate(&conn), Err(Error::NotAdopted)));
+    ///
+    /// let report = migrator.adopt(&conn)?;
+    /// assert_eq!(report.current.as_deref(), Some("0001_initial"));
+    /// assert!(report.adopted.is_some_and(|a| a.converts())); // rebuilt as STRICT
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn adopt(&self, conn: &Connection) -> Result<Report> {
         let report = self.locked(conn, |fk_off| {
             if ledger::exists(conn)? {

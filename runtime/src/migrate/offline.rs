@@ -116,11 +116,38 @@ impl Migrator<'_> {
     /// ledger statements and transaction included, as a script for the
     /// `sqlite3` shell that aborts (changing nothing) on the first error, if
     /// the database is not at `from`, or if foreign keys would break.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// # #[derive(stillroom::Model)] struct Note { #[model(primary_key)] id: i64, body: String }
+    /// # let dir = std::env::temp_dir().join(format!("stillroom-doc-sql-{}", std::process::id()));
+    /// # let schema = stillroom::ModelSet::new().with::<Note>().build()?;
+    /// # stillroom::generate(&dir, &schema, "initial", Default::default())?;
+    /// # let history = stillroom::History::read(&dir)?;
+    /// use stillroom::{Migrator, Target};
+    ///
+    /// // `db upgrade --sql`: the script for a new database, for a DBA to run.
+    /// let script = Migrator::new(&history).sql(None, &Target::Head)?;
+    /// assert!(script.starts_with("-- stillroom: base -> 0001_initial\n"));
+    /// assert!(script.contains("CREATE TABLE \"note\""));
+    /// assert!(script.ends_with("COMMIT;\n"));
+    ///
+    /// // `db downgrade --sql base`, from the head:
+    /// let back = Migrator::new(&history).sql(Some("0001_initial"), &Target::Base)?;
+    /// assert!(back.contains("DROP TABLE \"note\""));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sql(&self, from: Option<&str>, to: &Target) -> Result<String> {
         let start = match from {
             Some(revision) => self.position_of(revision)? + 1,
             None => 0,
         };
+        // The script checks the ledger for the full id, not a prefix of it.
+        let from = start
+            .checked_sub(1)
+            .map(|i| self.history.migrations[i].revision.as_str());
         let end = self.resolve(to, start)?;
         let (steps, direction): (Vec<usize>, Direction) = if end >= start {
             ((start..end).collect(), Direction::Up)
@@ -234,5 +261,21 @@ mod tests {
             super::fill("VALUES (?1, ?2)", &values),
             "VALUES ('a?2', NULL)"
         );
+    }
+
+    #[test]
+    fn a_prefix_of_the_starting_revision_is_resolved() -> crate::Result<()> {
+        let text = "-- stillroom migration\n-- revision: 0001_initial\n-- parent: none\n\n-- migrate:up\nCREATE TABLE t (x);\n\n-- migrate:down\nDROP TABLE t;\n";
+        let m = crate::Migration::parse(text, std::path::Path::new("0001_initial.sql"))?;
+        let history = crate::History {
+            migrations: vec![m],
+        };
+        let script = super::Migrator::new(&history).sql(Some("0001"), &super::Target::Base)?;
+        assert!(
+            script.starts_with("-- stillroom: 0001_initial -> base\n"),
+            "{script}"
+        );
+        assert!(script.contains("IS '0001_initial'"), "{script}");
+        Ok(())
     }
 }

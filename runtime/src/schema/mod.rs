@@ -98,6 +98,27 @@ impl Schema {
 }
 
 /// One table: its columns, primary key, indexes, foreign keys and checks.
+///
+/// ```
+/// use stillroom::Model;
+///
+/// #[derive(Model)]
+/// #[model(table = "jobs")]
+/// struct Job {
+///     #[model(primary_key)]
+///     id: String,
+///     #[model(index)]
+///     status: String,
+///     note: Option<String>,
+/// }
+///
+/// let table = Job::table();
+/// assert_eq!(table.name, "jobs");
+/// assert!(table.strict);
+/// assert!(table.column("note").is_some_and(|c| c.nullable));
+/// assert_eq!(table.indexes[0].name, "ix_jobs_status");
+/// assert!(table.is_unique_key(&["id".to_owned()]));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table {
     /// The table's name in SQL.
@@ -162,6 +183,20 @@ impl Table {
 }
 
 /// One column of a table.
+///
+/// ```
+/// use stillroom::{Column, SqlType, Table};
+///
+/// let mut note = Column::new("note", SqlType::Text);
+/// note.nullable = true;
+/// note.default = Some("''".into());
+///
+/// let mut jobs = Table::new("jobs");
+/// jobs.columns.push(Column::new("id", SqlType::Text));
+/// jobs.columns.push(note);
+/// jobs.primary_key.columns.push("id".into());
+/// assert!(jobs.create_table_sql().contains(r#""note" TEXT DEFAULT ''"#));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Column {
     /// The column's name in SQL.
@@ -263,6 +298,22 @@ impl std::fmt::Display for SqlType {
 }
 
 /// A table's primary key.
+///
+/// ```
+/// use stillroom::Model;
+///
+/// #[derive(Model)]
+/// #[model(primary_key(show, season))]
+/// struct Season { show: String, season: i64, title: String }
+///
+/// #[derive(Model)]
+/// struct Event { #[model(primary_key, autoincrement)] id: i64, name: String }
+///
+/// assert_eq!(Season::table().primary_key.columns, ["show", "season"]);
+/// assert!(Event::table().primary_key.autoincrement);
+/// let sql = Event::table().create_table_sql();
+/// assert!(sql.contains(r#""id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"#));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PrimaryKey {
     /// The key's columns, in key order (more than one: a composite key).
@@ -304,6 +355,30 @@ impl Index {
 }
 
 /// A foreign key from columns of one table to a key of another.
+///
+/// ```
+/// use stillroom::{Action, Model};
+///
+/// #[derive(Model)]
+/// struct Author { #[model(primary_key)] id: i64 }
+///
+/// #[derive(Model)]
+/// struct Book {
+///     #[model(primary_key)]
+///     id: i64,
+///     #[model(references = "author(id)", on_delete = "cascade")]
+///     author_id: i64,
+/// }
+///
+/// let fk = &Book::table().foreign_keys[0];
+/// assert_eq!(fk.columns, ["author_id"]);
+/// assert_eq!(fk.references_table, "author");
+/// assert_eq!(fk.references_columns, ["id"]);
+/// assert_eq!((fk.on_delete, fk.on_update), (Action::Cascade, Action::NoAction));
+/// assert!(Book::table().create_table_sql().contains(
+///     r#"FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE CASCADE"#
+/// ));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ForeignKey {
     /// The referencing columns of this table.
@@ -320,6 +395,17 @@ pub struct ForeignKey {
 }
 
 /// A foreign key action, for `ON DELETE` and `ON UPDATE`.
+///
+/// ```
+/// use stillroom::Action;
+///
+/// // As `#[model(on_delete = "...")]` accepts them:
+/// assert_eq!(Action::parse("set null"), Some(Action::SetNull));
+/// assert_eq!(Action::parse("SET_DEFAULT"), Some(Action::SetDefault));
+/// assert_eq!(Action::parse("delete"), None);
+/// assert_eq!(Action::Cascade.as_sql(), "CASCADE");
+/// assert_eq!(Action::default(), Action::NoAction);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// `NO ACTION` (SQLite's default): the change fails if it would leave a

@@ -10,6 +10,19 @@ use super::{Action, SqlType, Table};
 ///
 /// Produced when the global registry is first read, when a
 /// [`ModelSet`](crate::ModelSet) is built and by [`Schema::new`](crate::Schema::new).
+///
+/// ```
+/// use stillroom::{Schema, Table};
+///
+/// let err = Schema::new([Table::new("notes")]).unwrap_err();
+/// assert_eq!(err.problems.len(), 2);
+/// assert_eq!(
+///     err.to_string(),
+///     "the models do not form a valid schema (2 problems):
+///   - table `notes` has no columns
+///   - table `notes` has no primary key; mark a field `#[model(primary_key)]`"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError {
     /// The problems, in table order.
@@ -35,6 +48,22 @@ impl std::error::Error for SchemaError {}
 
 /// One reason a set of tables is not a valid schema. Each message names the
 /// table (and model, where known) and says how to fix it.
+///
+/// ```
+/// use stillroom::{Column, Problem, Schema, SqlType, Table};
+///
+/// let mut notes = Table::new("notes");
+/// notes.columns.push(Column::new("id", SqlType::Integer));
+/// notes.primary_key.columns.push("uid".into());
+///
+/// let err = Schema::new([notes]).unwrap_err();
+/// let problem = &err.problems[0];
+/// assert!(matches!(problem, Problem::UnknownColumn { column, .. } if column == "uid"));
+/// assert_eq!(
+///     problem.to_string(),
+///     "the primary key of table `notes` names column `uid`, which the table does not have"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
