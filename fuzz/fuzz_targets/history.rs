@@ -105,6 +105,7 @@ fn check_append(mut h: History, next: &str) {
         foreign_keys_off: false,
         data_loss: Vec::new(),
         down_data_loss: Vec::new(),
+        replaces: Vec::new(),
         up: String::new(),
         down: None,
         path: path.clone(),

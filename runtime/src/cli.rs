@@ -123,6 +123,24 @@ enum Command {
     History,
     /// Show the last revision of the migrations directory (two after a merge)
     Heads,
+    /// Put a history with two heads into one line: one branch's revisions renumbered and re-parented after the other's
+    Merge {
+        /// The branch that stays first (a revision of it) [default: the branch whose first revision sorts first]
+        #[arg(long, value_name = "REVISION")]
+        first: Option<String>,
+        /// If the merged history does not produce the models' schema, generate the migration that does
+        #[arg(long)]
+        autogenerate: bool,
+    },
+    /// Fold a run of revisions into one (from the first revision: its up part creates the schema directly)
+    Squash {
+        /// The last revision folded in (its name is kept)
+        #[arg(long, value_name = "REVISION")]
+        to: String,
+        /// The first revision folded in [default: the first revision]
+        #[arg(long, value_name = "REVISION")]
+        from: Option<String>,
+    },
     /// Print a revision's migration file
     Show {
         /// The revision (or the start of its id)
@@ -325,6 +343,32 @@ impl<'a> Cli<'a> {
     }
 
     fn execute(&self, args: Args, out: &Output) -> Result<u8> {
+        let dir = args
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.migrations.dir().to_owned());
+        let db = args.database.as_deref();
+        // What works on a history with two heads, or rewrites the directory.
+        match &args.command {
+            Command::Merge {
+                first,
+                autogenerate,
+            } => {
+                return self.merge(&dir, first.as_deref(), *autogenerate, out);
+            }
+            Command::Squash { to, from } => return squash_command(&dir, to, from.as_deref(), out),
+            Command::Heads | Command::History | Command::Current | Command::Show { .. } => {
+                let raw = match &args.dir {
+                    Some(dir) => Migration::read_dir(dir)?,
+                    None => self.migrations.unordered()?,
+                };
+                let view = crate::team::lines(raw, &dir)?;
+                if view.branches.len() > 1 || matches!(args.command, Command::Heads) {
+                    return self.forked(&args.command, &view, db, out);
+                }
+            }
+            _ => {}
+        }
         let owned;
         let history: &History = match &args.dir {
             Some(dir) => {
@@ -333,10 +377,6 @@ impl<'a> Cli<'a> {
             }
             None => self.migrations.history()?,
         };
-        let dir = args
-            .dir
-            .clone()
-            .unwrap_or_else(|| self.migrations.dir().to_owned());
         let terminal = std::io::stderr().is_terminal();
         let progress = |event: Event<'_>| {
             if terminal {
@@ -348,7 +388,6 @@ impl<'a> Cli<'a> {
             Some(schema) => migrator.schema(schema),
             None => migrator,
         };
-        let db = args.database.as_deref();
         let session = Session {
             cli: self,
             migrator,
@@ -387,7 +426,7 @@ impl<'a> Cli<'a> {
             .downgrade(db, &parse_target(&target), sql, from),
             Command::Current => session.current(db),
             Command::History => session.history(db),
-            Command::Heads => heads(&dir),
+            Command::Heads | Command::Merge { .. } | Command::Squash { .. } => Ok(OK),
             Command::Show { revision } => {
                 let m = find(history, &revision)?;
                 match std::fs::read_to_string(&m.path) {
@@ -408,6 +447,148 @@ impl<'a> Cli<'a> {
                 Ok(OK)
             }
         }
+    }
+
+    /// `heads`, and `history`, `current`, `show` on a history with two
+    /// heads: the lines, and what to do.
+    fn forked(
+        &self,
+        command: &Command,
+        view: &crate::team::Lines,
+        db: Option<&Path>,
+        out: &Output,
+    ) -> Result<u8> {
+        let heads = view.heads();
+        match command {
+            Command::Show { revision } => {
+                let all = view.trunk.iter().chain(view.branches.iter().flatten());
+                let m = all
+                    .clone()
+                    .find(|m| m.revision == *revision)
+                    .or_else(|| {
+                        let mut prefixed =
+                            all.filter(|m| m.revision.starts_with(revision.as_str()));
+                        prefixed.next().filter(|_| prefixed.next().is_none())
+                    })
+                    .ok_or_else(|| Error::BadTarget {
+                        message: format!("no revision `{revision}` in the migrations"),
+                    })?;
+                anstream::print!("{}", m.text);
+                return Ok(OK);
+            }
+            Command::Heads => {
+                for head in &heads {
+                    anstream::println!("{}  {}", head.revision, head.message);
+                }
+            }
+            Command::Current => {
+                let applied = match self.database_path(db) {
+                    Some(path) if path.exists() => {
+                        crate::ledger::read(&self.open(Some(&path), false)?)?
+                    }
+                    _ => Vec::new(),
+                };
+                anstream::println!(
+                    "{}",
+                    applied
+                        .last()
+                        .map_or("base (no revision applied)", |a| a.revision.as_str())
+                );
+            }
+            _ => {
+                let applied = match self.database_path(db) {
+                    Some(path) if path.exists() => {
+                        crate::ledger::read(&self.open(Some(&path), false)?)?
+                    }
+                    _ => Vec::new(),
+                };
+                let line = |m: &Migration, indent: &str| {
+                    let state = applied
+                        .iter()
+                        .find(|a| a.revision == m.revision)
+                        .map_or_else(String::new, |a| format!("  [{} {}]", a.how, a.applied_at));
+                    let head = if heads.iter().any(|h| h.revision == m.revision) {
+                        format!("  {}", out.green("(head)"))
+                    } else {
+                        String::new()
+                    };
+                    anstream::println!("{indent}{}  {}{head}{state}", m.revision, m.message);
+                };
+                for m in &view.trunk {
+                    line(m, "");
+                }
+                for (n, branch) in view.branches.iter().enumerate() {
+                    anstream::println!("{}", out.dim(&format!("branch {}:", n + 1)));
+                    for m in branch {
+                        line(m, "  ");
+                    }
+                }
+            }
+        }
+        if heads.len() > 1 {
+            anstream::eprintln!(
+                "{}: {}; `db merge` puts one line after the other (renumbering and re-parenting the second branch's files), then check and commit the result",
+                out.red(&format!("{} heads", heads.len())),
+                heads
+                    .iter()
+                    .map(|h| format!("`{}`", h.revision))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
+            return Ok(if matches!(command, Command::Heads) {
+                FAILED
+            } else {
+                OK
+            });
+        }
+        Ok(OK)
+    }
+
+    /// `db merge`: one line, checked against the models, and what changed.
+    fn merge(
+        &self,
+        dir: &Path,
+        first: Option<&str>,
+        autogenerate: bool,
+        out: &Output,
+    ) -> Result<u8> {
+        let models = self.models()?;
+        let merged = crate::team::merge(
+            dir,
+            crate::team::MergeOptions {
+                first,
+                schema: Some(models),
+            },
+        )?;
+        for moved in &merged.moved {
+            anstream::println!(
+                "{} {} -> {} (after {})",
+                out.green("renamed"),
+                moved.from,
+                moved.to,
+                moved.parent
+            );
+        }
+        anstream::println!(
+            "Databases that applied a renamed revision record its new name at their next start; the others apply what they lack."
+        );
+        if merged.differences.is_empty() {
+            anstream::println!("The merged history produces the models' schema.");
+            return Ok(OK);
+        }
+        anstream::println!(
+            "The merged history does not produce the models' schema; a migration would still:"
+        );
+        for d in &merged.differences {
+            anstream::println!("  {d}");
+        }
+        if autogenerate {
+            return self.revision(dir, "merge", true, GenerateOptions::default(), out);
+        }
+        anstream::println!(
+            "Generate it with `db revision --autogenerate -m \"merge\"` (or `db merge --autogenerate`)."
+        );
+        Ok(FAILED)
     }
 
     fn revision(
@@ -780,29 +961,25 @@ fn seconds(d: Duration) -> String {
     }
 }
 
-/// Lists the revisions no other revision builds on, reading the directory
-/// without requiring one line of revisions (so it can show two heads).
-fn heads(dir: &Path) -> Result<u8> {
-    let mut migrations = Migration::read_dir(dir)?;
-    migrations.sort_by(|a, b| a.revision.cmp(&b.revision));
-    let heads: Vec<&Migration> = migrations
-        .iter()
-        .filter(|m| {
-            !migrations
-                .iter()
-                .any(|other| other.parent.as_deref() == Some(m.revision.as_str()))
-        })
-        .collect();
-    for head in &heads {
-        anstream::println!("{}  {}", head.revision, head.message);
+/// `db squash`: folds the revisions, and says what it did.
+fn squash_command(dir: &Path, to: &str, from: Option<&str>, out: &Output) -> Result<u8> {
+    let squashed = crate::team::squash(dir, to, from)?;
+    anstream::println!(
+        "wrote {}, which replaces {}",
+        squashed.path.display(),
+        squashed.replaces.join(", ")
+    );
+    for flagged in &squashed.flagged {
+        anstream::println!("  {} {flagged}", out.red("review:"));
     }
-    if heads.len() > 1 {
-        anstream::eprintln!(
-            "{} heads: keep one line of revisions (see `check` for how)",
-            heads.len()
+    if !squashed.flagged.is_empty() {
+        anstream::println!(
+            "Those data statements are in the file as comments: uncomment the ones a new database still needs."
         );
-        return Ok(FAILED);
     }
+    anstream::println!(
+        "Databases that applied all of them are recorded at the squashed revision at their next start; new ones run it."
+    );
     Ok(OK)
 }
 
@@ -810,10 +987,13 @@ fn report_run(report: &Report, verb: &str, out: &Output) {
     if let Some(adoption) = &report.adopted {
         report_adoption(adoption, out);
     }
+    for line in &report.reconciled {
+        anstream::println!("{} {line}", out.dim("ledger:"));
+    }
     for revision in &report.ran {
         anstream::println!("{} {revision}", out.green(verb));
     }
-    if report.ran.is_empty() && report.adopted.is_none() {
+    if report.ran.is_empty() && report.adopted.is_none() && report.reconciled.is_empty() {
         anstream::println!("nothing to do");
     }
     anstream::println!("current: {}", report.current.as_deref().unwrap_or("base"));

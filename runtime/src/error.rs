@@ -127,6 +127,15 @@ pub enum Error {
         /// The failure of the revision that ran again.
         failed: Box<Error>,
     },
+    /// The branches a merge put in one line (or a squash folded) do not run
+    /// in their new order; nothing was written.
+    #[error(
+        "the merged history does not run, so nothing was written: {detail}\nThe branches conflict (both change the same table, say): keep one branch's revision, delete the other's, and generate it again on top (`db revision --autogenerate`)"
+    )]
+    BranchesConflict {
+        /// The failure, naming the revision and statement.
+        detail: String,
+    },
     /// A downgrade would run down parts that lose or change data, and data
     /// loss was not allowed; nothing was done.
     #[error("this downgrade loses or changes data, so it was not run (nothing was changed):\n  - {}\nTo go ahead, allow it: `db downgrade --allow-data-loss` (`Migrator::allow_data_loss(true)`); keep a copy of the database first", losses.join("\n  - "))]

@@ -138,6 +138,31 @@ pub(crate) fn record(
     Ok(())
 }
 
+/// Records `m` at `position` as it was first recorded (`was`: when, how
+/// long, how), under its name and checksum now: a renamed or squashed
+/// revision keeps its history.
+pub(crate) fn rerecord(
+    conn: &Connection,
+    position: usize,
+    m: &Migration,
+    was: &Applied,
+) -> Result<()> {
+    let position = i64::try_from(position).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO stillroom_migrations (revision, parent, position, checksum, applied_at, duration_ms, how) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        m.revision,
+        m.parent,
+        position,
+        m.checksum,
+        was.applied_at,
+        was.duration_ms,
+        was.how
+    ])?;
+    Ok(())
+}
+
 /// Forgets every revision at `position` or later.
 pub(crate) fn truncate(conn: &Connection, position: usize) -> Result<()> {
     let position = i64::try_from(position).unwrap_or(i64::MAX);

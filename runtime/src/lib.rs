@@ -139,6 +139,7 @@ mod schema;
 mod sql_text;
 mod sqlite_version;
 mod store;
+mod team;
 mod types;
 mod verify;
 
@@ -241,6 +242,7 @@ pub use schema::{
 /// ```
 pub use stillroom_macros::Model;
 pub use store::{History, Migration};
+pub use team::{Lines, MergeOptions, Merged, Moved, Squashed, lines, merge, squash};
 pub use types::{ColumnType, ValueCheck};
 pub use verify::{Verification, differences};
 

@@ -101,6 +101,20 @@ impl Migrations {
         Ok(self.history.get_or_init(|| history))
     }
 
+    /// The files parsed, in file-name order, not checked as a history: what
+    /// the command line shows of a history with two heads.
+    pub(crate) fn unordered(&self) -> Result<Vec<Migration>> {
+        let dir = Path::new(self.dir);
+        self.files
+            .iter()
+            .map(|file| {
+                let mut m = Migration::parse_static(file.text, &dir.join(file.name))?;
+                m.checksum = file.checksum.to_owned();
+                Ok(m)
+            })
+            .collect()
+    }
+
     /// The application's default set: the one `embed_migrations!` embedded.
     ///
     /// ```rust,standalone_crate

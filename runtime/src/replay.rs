@@ -496,6 +496,7 @@ mod tests {
             foreign_keys_off: false,
             data_loss: Vec::new(),
             down_data_loss: Vec::new(),
+            replaces: Vec::new(),
             up: "SELECT 1;\nSELECT no_such_function();\n".into(),
             down: None,
             path: PathBuf::from("0001.sql"),

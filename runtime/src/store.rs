@@ -80,6 +80,9 @@ pub struct Migration {
     /// What its `down` part loses or changes, one sentence each: a
     /// downgrade past it is refused unless data loss is allowed.
     pub down_data_loss: Vec<String>,
+    /// The revisions a squash folded into this one (it carries the name of
+    /// the range's last): a database that applied them is at this revision.
+    pub replaces: Vec<String>,
     /// The `up` SQL.
     pub up: String,
     /// The `down` SQL; `None` when the file has no down part.
@@ -157,6 +160,9 @@ impl Migration {
         for loss in &self.down_data_loss {
             let _ = writeln!(out, "-- down-data-loss: {}", escape(loss));
         }
+        if !self.replaces.is_empty() {
+            let _ = writeln!(out, "-- replaces: {}", self.replaces.join(", "));
+        }
         let _ = write!(out, "\n{UP}\n{}", self.up);
         if let Some(down) = &self.down {
             let _ = write!(out, "\n{DOWN}\n{down}");
@@ -183,6 +189,41 @@ impl Migration {
         Ok(m)
     }
 
+    /// `text` (a migration file's) with its `-- revision:` and `-- parent:`
+    /// header values replaced, every other byte as written: the same file,
+    /// renamed or re-parented.
+    pub(crate) fn with_header(text: &str, revision: &str, parent: Option<&str>) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut in_header = true;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let ending = &line[body.len()..];
+            if body.trim_end() == UP {
+                in_header = false;
+            }
+            let value_at = |key: &str| -> Option<usize> {
+                let rest = body
+                    .strip_prefix("-- ")?
+                    .strip_prefix(key)?
+                    .strip_prefix(':')?;
+                Some(body.len() - rest.trim_start().len())
+            };
+            match (in_header, value_at("revision"), value_at("parent")) {
+                (true, Some(at), _) => {
+                    out.push_str(&body[..at]);
+                    out.push_str(revision);
+                }
+                (true, None, Some(at)) => {
+                    out.push_str(&body[..at]);
+                    out.push_str(parent.unwrap_or("none"));
+                }
+                _ => out.push_str(body),
+            }
+            out.push_str(ending);
+        }
+        out
+    }
+
     /// Parses `text` whose lifetime is the program's (an embedded file),
     /// keeping it borrowed.
     pub(crate) fn parse_static(text: &'static str, path: &Path) -> Result<Self> {
@@ -206,6 +247,7 @@ impl Migration {
             foreign_keys_off: false,
             data_loss: Vec::new(),
             down_data_loss: Vec::new(),
+            replaces: Vec::new(),
             up: String::new(),
             down: None,
             path: path.to_owned(),
@@ -265,11 +307,18 @@ impl Migration {
                     }
                     "data-loss" => m.data_loss.push(unescape(value)),
                     "down-data-loss" => m.down_data_loss.push(unescape(value)),
+                    "replaces" => m.replaces.extend(
+                        value
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|r| !r.is_empty())
+                            .map(str::to_owned),
+                    ),
                     other => {
                         return Err(bad(
                             i + 1,
                             format!(
-                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys, data-loss and down-data-loss"
+                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys, data-loss, down-data-loss and replaces"
                             ),
                         ));
                     }
@@ -564,7 +613,7 @@ impl History {
                     |p| format!("on top of `{p}`"),
                 );
                 return Err(invalid(format!(
-                    "two heads: {} and {} both apply {after} (as after merging two branches); keep one line: set the later file's `-- parent:` to the other's revision, renumber it to sort after it, and check it still applies",
+                    "two heads: {} and {} both apply {after} (as after merging two branches); keep one line: `db merge` renumbers and re-parents one branch's files after the other's and checks the result (`stillroom::merge`)",
                     migrations[first].path.display(),
                     m.path.display()
                 )));
@@ -760,6 +809,7 @@ mod tests {
             foreign_keys_off: true,
             data_loss: vec!["drops column `a.b` and its values".into()],
             down_data_loss: vec!["drops table `a` and all its rows".into()],
+            replaces: Vec::new(),
             up: "CREATE TABLE a (b TEXT);\n".into(),
             down: Some("DROP TABLE a;\n".into()),
             path: PathBuf::from(format!("{revision}.sql")),

@@ -195,6 +195,7 @@ fn write(dir: &Path, n: usize, parent: Option<usize>, up: String) -> std::io::Re
         foreign_keys_off: false,
         data_loss: Vec::new(),
         down_data_loss: Vec::new(),
+        replaces: Vec::new(),
         up,
         down: None,
         path: dir.join(format!("{revision}.sql")),

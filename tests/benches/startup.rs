@@ -192,6 +192,7 @@ fn file(n: usize, up: String) -> EmbeddedFile {
         foreign_keys_off: false,
         data_loss: Vec::new(),
         down_data_loss: Vec::new(),
+        replaces: Vec::new(),
         up,
         down: None,
         path: Path::new(&format!("{revision}.sql")).to_owned(),

@@ -9,6 +9,7 @@
 mod adopt;
 mod fit;
 mod offline;
+mod reconcile;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -163,6 +164,10 @@ pub struct Report {
     /// How a database made before stillroom was adopted, if it was: the
     /// revision it was found at and what converting it changed.
     pub adopted: Option<Adoption>,
+    /// How the ledger was brought in line with renamed, renumbered or
+    /// squashed revisions (after a merge of branches or a squash), one
+    /// sentence each; empty when it needed nothing.
+    pub reconciled: Vec<String>,
     /// The database's revision afterwards (`None`: base).
     pub current: Option<String>,
     /// Whether the live schema was compared with the models (rather than
@@ -1027,10 +1032,26 @@ impl<'a> Migrator<'a> {
             });
         }
         let mut applied = ledger::read(conn)?;
-        self.check_ledger(&applied)?;
         let mut report = Report::default();
         let mut wrote = false;
         let mut checks_foreign_keys = fk_off;
+        if let Err(e) = self.check_ledger(&applied) {
+            let Some(plan) = self.reconcile(&applied)?.filter(|p| p.changes_anything()) else {
+                return Err(e);
+            };
+            let holes_need_fk_off = plan
+                .holes
+                .iter()
+                .any(|&p| self.history.migrations[p].foreign_keys_off);
+            if !fk_off && holes_need_fk_off && foreign_keys_on(conn)? {
+                return Ok(Pass::NeedForeignKeysOff);
+            }
+            checks_foreign_keys |= holes_need_fk_off;
+            self.follow(conn, &plan, &mut report)?;
+            applied = ledger::read(conn)?;
+            self.check_ledger(&applied)?;
+            wrote = true;
+        }
         if applied.is_empty() && has_user_tables(conn)? && !self.history.migrations.is_empty() {
             if !self.adopt_on_start {
                 return Err(Error::NotAdopted);
@@ -1093,6 +1114,27 @@ impl<'a> Migrator<'a> {
             value: report,
             wrote,
         })
+    }
+
+    /// Brings the ledger in line with the history (renamed revisions,
+    /// squashes), running the revisions a merge ordered before ones the
+    /// database applied first; says what it did in the report and the log.
+    fn follow(&self, conn: &Connection, plan: &reconcile::Plan, report: &mut Report) -> Result<()> {
+        let history = &self.history.migrations;
+        report.reconciled = plan.describe(history);
+        plan.rewrite(conn, history)?;
+        for &p in &plan.holes {
+            let m = &history[p];
+            check_version(m)?;
+            let elapsed = self.run(conn, m, Direction::Up)?;
+            let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+            ledger::record(conn, p, m, ms, "applied")?;
+            report.ran.push(m.revision.clone());
+        }
+        for line in &report.reconciled {
+            tracing::info!("ledger: {line}");
+        }
+        Ok(())
     }
 
     /// Adopts a database made before stillroom inside the locked pass:
@@ -1194,7 +1236,17 @@ impl<'a> Migrator<'a> {
             });
         }
         let applied = ledger::read(conn)?;
-        self.check_ledger(&applied)?;
+        if let Err(e) = self.check_ledger(&applied) {
+            if self
+                .reconcile(&applied)?
+                .is_some_and(|p| p.changes_anything())
+            {
+                return Err(Error::LedgerMismatch {
+                    message: "the ledger names revisions that were renamed, renumbered or squashed since they ran, or lacks ones a merge put before them: run `upgrade` (or start the application) first, which brings the ledger in line, then downgrade (nothing was changed)".to_owned(),
+                });
+            }
+            return Err(e);
+        }
         let current = applied.len();
         let end = self.resolve(target, current)?;
         if end > current {

@@ -69,7 +69,7 @@ fn malformed_headers_name_the_file_and_line() -> TestResult {
             "unknown key",
             "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- parnet: 0000\n\n-- migrate:up\nSELECT 1;\n".into(),
             4,
-            "unknown header `parnet`; the header knows revision, parent, message, requires, foreign-keys, data-loss and down-data-loss",
+            "unknown header `parnet`; the header knows revision, parent, message, requires, foreign-keys, data-loss, down-data-loss and replaces",
         ),
         (
             "missing revision",
@@ -500,7 +500,7 @@ fn two_heads_are_named_with_the_fix() -> TestResult {
         name(&dir, "0002_b.sql"),
         name(&dir, "0002_c.sql"),
         "on top of `0001_a`".to_owned(),
-        "set the later file's `-- parent:` to the other's revision".to_owned(),
+        "`db merge` renumbers and re-parents".to_owned(),
     ] {
         assert!(message.contains(&expected), "{expected:?} not in {message}");
     }
@@ -533,7 +533,7 @@ fn two_roots_are_named() -> TestResult {
         name(&dir, "0001_a.sql"),
         name(&dir, "0001_b.sql"),
         "as the first revision".to_owned(),
-        "set the later file's `-- parent:`".to_owned(),
+        "`db merge`".to_owned(),
     ] {
         assert!(message.contains(&expected), "{expected:?} not in {message}");
     }

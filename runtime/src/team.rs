@@ -1,0 +1,519 @@
+//! Working in a team: a history with two heads (two branches that each
+//! added revisions) seen as its lines, and put into one line ([`merge`]);
+//! a run of revisions folded into one ([`squash`]).
+//!
+//! stillroom's history is a line, so a merge needs no merge revision: one
+//! branch's files are renumbered and re-parented after the other's, and a
+//! database that applied them under their old names is recognised at its
+//! next start by their text (see the runner's ledger reconciliation).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::compare::compare;
+use crate::diff::{DiffOptions, diff};
+use crate::render::render;
+use crate::replay::replay;
+use crate::schema::Schema;
+use crate::store::{History, Migration};
+use crate::{Error, Result};
+
+/// A migrations directory's revisions as lines: the trunk, from the first
+/// revision to where the history forks, and each branch after the fork.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lines {
+    /// The revisions every branch builds on, first to last.
+    pub trunk: Vec<Migration>,
+    /// The branches after the trunk, each first to last, ordered by their
+    /// first revision's name (none when the history is one line).
+    pub branches: Vec<Vec<Migration>>,
+}
+
+impl Lines {
+    /// The heads: the trunk's last revision, or each branch's last.
+    pub fn heads(&self) -> Vec<&Migration> {
+        if self.branches.is_empty() {
+            self.trunk.last().into_iter().collect()
+        } else {
+            self.branches.iter().filter_map(|b| b.last()).collect()
+        }
+    }
+}
+
+/// The lines of `migrations` (a directory's files, in any order): one
+/// line, or a trunk and the branches of one fork. Duplicate revisions,
+/// missing parents and cycles are the history's usual errors; a history
+/// that forks twice is refused (merge one fork at a time).
+pub fn lines(migrations: Vec<Migration>, dir: &Path) -> Result<Lines> {
+    let invalid = |message: String| Error::InvalidHistory {
+        dir: dir.to_owned(),
+        message,
+    };
+    let mut seen = BTreeSet::new();
+    for m in &migrations {
+        if !seen.insert(m.revision.as_str()) {
+            return History::order(migrations.clone(), dir).map(|_| unreachable_lines());
+        }
+    }
+    let mut children: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, m) in migrations.iter().enumerate() {
+        if let Some(parent) = &m.parent
+            && !seen.contains(parent.as_str())
+        {
+            return History::order(migrations.clone(), dir).map(|_| unreachable_lines());
+        }
+        children.entry(m.parent.as_deref()).or_default().push(i);
+    }
+    let follow = |from: usize| -> std::result::Result<Vec<usize>, usize> {
+        let mut line = vec![from];
+        loop {
+            let last = &migrations[line[line.len() - 1]];
+            match children
+                .get(&Some(last.revision.as_str()))
+                .map(Vec::as_slice)
+            {
+                None | Some([]) => return Ok(line),
+                Some([one]) => line.push(*one),
+                Some(_) => return Err(line[line.len() - 1]),
+            }
+        }
+    };
+    let roots = children.get(&None).cloned().unwrap_or_default();
+    let (trunk, fork): (Vec<usize>, Vec<usize>) = match roots.as_slice() {
+        [] if migrations.is_empty() => (Vec::new(), Vec::new()),
+        [] => return History::order(migrations.clone(), dir).map(|_| unreachable_lines()),
+        [root] => {
+            // The trunk runs from the root to the first revision with
+            // several children: the fork.
+            let mut trunk = vec![*root];
+            loop {
+                let last = &migrations[trunk[trunk.len() - 1]];
+                match children
+                    .get(&Some(last.revision.as_str()))
+                    .map(Vec::as_slice)
+                {
+                    Some([one]) => trunk.push(*one),
+                    Some(many) if many.len() > 1 => break (trunk, many.to_vec()),
+                    _ => break (trunk, Vec::new()),
+                }
+            }
+        }
+        many => (Vec::new(), many.to_vec()),
+    };
+    let mut branches = Vec::new();
+    for start in fork {
+        match follow(start) {
+            Ok(line) => branches.push(line),
+            Err(at) => {
+                return Err(invalid(format!(
+                    "the history forks more than once (again after `{}`); merge the branches one fork at a time, starting with the last",
+                    migrations[at].revision
+                )));
+            }
+        }
+    }
+    if trunk.len() + branches.iter().map(Vec::len).sum::<usize>() != migrations.len() {
+        return History::order(migrations.clone(), dir).map(|_| unreachable_lines());
+    }
+    let mut slots: Vec<Option<Migration>> = migrations.into_iter().map(Some).collect();
+    let mut take = |ids: Vec<usize>| -> Vec<Migration> {
+        ids.into_iter().filter_map(|i| slots[i].take()).collect()
+    };
+    let trunk = take(trunk);
+    let mut branches: Vec<Vec<Migration>> = branches.into_iter().map(&mut take).collect();
+    branches.sort_by(|a, b| a[0].revision.cmp(&b[0].revision));
+    Ok(Lines { trunk, branches })
+}
+
+/// The `History::order` error paths above always fail; this only satisfies
+/// the type should one not.
+fn unreachable_lines() -> Lines {
+    Lines {
+        trunk: Vec::new(),
+        branches: Vec::new(),
+    }
+}
+
+/// Options for [`merge`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MergeOptions<'a> {
+    /// The branch that keeps its revisions as they are (a revision of it,
+    /// or the start of one); the others follow it. By default, the branch
+    /// whose first revision's name sorts first.
+    pub first: Option<&'a str>,
+    /// The models: the merged history is checked to produce their schema.
+    pub schema: Option<&'a Schema>,
+}
+
+/// A revision [`merge`] renamed and re-parented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// Its name before.
+    pub from: String,
+    /// Its name now.
+    pub to: String,
+    /// The revision it now follows.
+    pub parent: String,
+    /// Its file now.
+    pub path: PathBuf,
+}
+
+/// What [`merge`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The revisions renamed and re-parented, in their new order.
+    pub moved: Vec<Moved>,
+    /// What a migration generated now would do, one operation each, when
+    /// the merged history does not produce the models' schema (both
+    /// branches changed one table, say); empty when it does, or when no
+    /// models were given.
+    pub differences: Vec<String>,
+}
+
+/// Puts a history with two heads into one line, in `dir`: the branches
+/// after the first are renumbered after the last revision and re-parented,
+/// one after the other (their files renamed, and their `-- revision:` and
+/// `-- parent:` lines rewritten; nothing else in them changes). The merged
+/// history is replayed first: if a moved revision fails after the other
+/// branch's, nothing is written and the error names both. A database that
+/// applied a moved revision under its old name follows at its next start.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use stillroom::{Column, GenerateOptions, MergeOptions, Schema, SqlType, Table};
+///
+/// let dir = std::env::temp_dir().join(format!("stillroom-merge-doc-{}", std::process::id()));
+/// let table = |name: &str| {
+///     let mut t = Table::new(name);
+///     t.columns.push(Column::new("id", SqlType::Integer));
+///     t.primary_key.columns.push("id".into());
+///     t
+/// };
+/// stillroom::generate(&dir, &Schema::new([table("a")])?, "a", GenerateOptions::default())?;
+/// // Two branches each add a table on top of 0001_a.
+/// let main = Schema::new([table("a"), table("b")])?;
+/// stillroom::generate(&dir, &main, "b", GenerateOptions::default())?;
+/// let b = std::fs::read_to_string(dir.join("0002_b.sql"))?;
+/// std::fs::remove_file(dir.join("0002_b.sql"))?;
+/// let both = Schema::new([table("a"), table("b"), table("c")])?;
+/// stillroom::generate(&dir, &Schema::new([table("a"), table("c")])?, "c", GenerateOptions::default())?;
+/// std::fs::write(dir.join("0002_b.sql"), b)?;
+///
+/// let merged = stillroom::merge(&dir, MergeOptions { schema: Some(&both), ..Default::default() })?;
+/// assert_eq!((merged.moved[0].from.as_str(), merged.moved[0].to.as_str()), ("0002_c", "0003_c"));
+/// assert!(merged.differences.is_empty());
+/// assert_eq!(stillroom::History::read(&dir)?.migrations.len(), 3);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
+    let all = lines(Migration::read_dir(dir)?, dir)?;
+    if all.branches.len() < 2 {
+        return Err(Error::BadTarget {
+            message: format!(
+                "the migrations in {} are one line already: there is nothing to merge",
+                dir.display()
+            ),
+        });
+    }
+    let mut branches = all.branches.clone();
+    if let Some(first) = options.first {
+        let at = branches
+            .iter()
+            .position(|b| {
+                b.iter()
+                    .any(|m| m.revision == first || m.revision.starts_with(first))
+            })
+            .ok_or_else(|| Error::BadTarget {
+                message: format!(
+                    "no branch has a revision `{first}`; the branches start with {}",
+                    branches
+                        .iter()
+                        .map(|b| format!("`{}`", b[0].revision))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            })?;
+        let keep = branches.remove(at);
+        branches.insert(0, keep);
+    }
+    let everything: Vec<&Migration> = all.trunk.iter().chain(branches.iter().flatten()).collect();
+    let width = everything
+        .iter()
+        .filter_map(|m| number_of(&m.revision).map(str::len))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut next = everything
+        .iter()
+        .filter_map(|m| number_of(&m.revision)?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    let mut parent = branches[0]
+        .last()
+        .map(|m| m.revision.clone())
+        .unwrap_or_default();
+    let mut moved = Vec::new();
+    let mut rewritten = Vec::new();
+    for m in branches.iter().skip(1).flatten() {
+        next = next.checked_add(1).ok_or_else(|| Error::BadTarget {
+            message: "the revision numbering is exhausted; renumber the revisions by hand".into(),
+        })?;
+        let rest = number_of(&m.revision).map_or(format!("_{}", m.revision), |n| {
+            m.revision[n.len()..].to_owned()
+        });
+        let to = format!("{next:0width$}{rest}");
+        let path = dir.join(format!("{to}.sql"));
+        let text = Migration::with_header(&m.text, &to, Some(&parent));
+        let mut renamed = Migration::parse(&text, &path)?;
+        renamed.checksum = crate::checksum(&text);
+        moved.push(Moved {
+            from: m.revision.clone(),
+            to: to.clone(),
+            parent: parent.clone(),
+            path: path.clone(),
+        });
+        rewritten.push((m.path.clone(), renamed));
+        parent = to;
+    }
+    let mut merged: Vec<Migration> = all
+        .trunk
+        .iter()
+        .chain(branches[0].iter())
+        .cloned()
+        .collect();
+    merged.extend(rewritten.iter().map(|(_, m)| m.clone()));
+    let history = History::order(merged, dir)?;
+    let differences = check(&history, options.schema)?;
+    for (old, m) in &rewritten {
+        write_file(&m.path, &m.text)?;
+        if old != &m.path {
+            fs::remove_file(old).map_err(|source| Error::Io {
+                path: old.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(Merged { moved, differences })
+}
+
+/// Replays `history` (a merged one) and compares it with the models, if
+/// given: what a migration generated now would do. A revision that fails
+/// is the error, naming it.
+fn check(history: &History, schema: Option<&Schema>) -> Result<Vec<String>> {
+    let replayed = replay(history).map_err(|e| Error::BranchesConflict {
+        detail: e.to_string(),
+    })?;
+    let Some(schema) = schema else {
+        return Ok(Vec::new());
+    };
+    let d = diff(&replayed.schema.schema, schema, DiffOptions::ALLOW_LOSS)?;
+    Ok(d.ops.iter().map(ToString::to_string).collect())
+}
+
+/// The digits a revision starts with (`0007` of `0007_author_bio`).
+fn number_of(revision: &str) -> Option<&str> {
+    let first = revision.split('_').next()?;
+    (!first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())).then_some(first)
+}
+
+/// Writes `text` to `path` through a temporary file renamed into place.
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io { path, source }
+    };
+    let partial = path.with_extension("sql.partial");
+    fs::write(&partial, text).map_err(io(&partial))?;
+    fs::rename(&partial, path).map_err(io(path))
+}
+
+/// What [`squash`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Squashed {
+    /// The squashed revision's file (it keeps the name of the range's last
+    /// revision, so the revisions after it need no change).
+    pub path: PathBuf,
+    /// The revisions folded into it and deleted.
+    pub replaces: Vec<String>,
+    /// Statements of the range that change data rather than the schema,
+    /// kept in the file as comments for review (a squash from the first
+    /// revision creates the schema directly, where they may or may not
+    /// still matter), one line each naming its revision.
+    pub flagged: Vec<String>,
+}
+
+/// Folds the revisions from `from` (default: the first) to `to` into one,
+/// in `dir`. From the first revision, its up part creates the schema the
+/// range ends with directly, and the range's data statements are kept as
+/// comments for review; from a later revision, its parts are the range's
+/// parts one after the other. The file keeps the name of the range's last
+/// revision and lists the others in `-- replaces:`; the replayed history
+/// must produce the same schema as before, or nothing is written. A
+/// database that applied the whole range is recorded at the squashed
+/// revision at its next start; one before the range runs it.
+pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
+    let history = History::read(dir)?;
+    let j = history.position(to)?;
+    let i = match from {
+        Some(from) => history.position(from)?,
+        None => 0,
+    };
+    if i >= j {
+        return Err(Error::BadTarget {
+            message: format!(
+                "a squash needs at least two revisions, from `{}` to `{}` in history order",
+                history.migrations[i].revision, history.migrations[j].revision
+            ),
+        });
+    }
+    let range = &history.migrations[i..=j];
+    let last = &history.migrations[j];
+    let mut squashed = Migration {
+        revision: last.revision.clone(),
+        parent: history.migrations[i].parent.clone(),
+        message: format!("squash of {} to {}", range[0].revision, last.revision),
+        requires: range.iter().filter_map(|m| m.requires.clone()).max(),
+        foreign_keys_off: range.iter().any(|m| m.foreign_keys_off),
+        data_loss: Vec::new(),
+        down_data_loss: range
+            .iter()
+            .flat_map(|m| m.down_data_loss.clone())
+            .collect(),
+        replaces: range[..range.len() - 1]
+            .iter()
+            .map(|m| m.revision.clone())
+            .collect(),
+        up: String::new(),
+        down: None,
+        path: last.path.clone(),
+        lines: (0, 0),
+        checksum: String::new(),
+        text: Default::default(),
+    };
+    let mut flagged = Vec::new();
+    if i == 0 {
+        from_scratch(&history, j, &mut squashed, &mut flagged)?;
+    } else {
+        squashed.up = range
+            .iter()
+            .map(|m| format!("-- from `{}`\n{}", m.revision, m.up.trim_end()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+            + "\n";
+        squashed.down = range
+            .iter()
+            .rev()
+            .map(|m| {
+                m.down
+                    .as_ref()
+                    .map(|d| format!("-- from `{}`\n{}", m.revision, d.trim_end()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join("\n\n") + "\n");
+    }
+    let text = squashed.to_text();
+    let parsed = Migration::parse(&text, &squashed.path)?;
+    let mut after: Vec<Migration> = history.migrations[..i].to_vec();
+    after.push(Migration {
+        checksum: crate::checksum(&text),
+        ..parsed
+    });
+    after.extend(history.migrations[j + 1..].iter().cloned());
+    let squashed_history = History::order(after, dir)?;
+    let before = replay(&history)?.schema.schema;
+    let now = replay(&squashed_history)
+        .map_err(|e| Error::BranchesConflict {
+            detail: e.to_string(),
+        })?
+        .schema
+        .schema;
+    let differences = compare(&now, &before);
+    if !differences.is_empty() {
+        return Err(Error::GeneratedMigration {
+            problem: "the squashed history does not produce the schema the history did".into(),
+            details: differences
+                .iter()
+                .map(|d| d.describe(&crate::Against::Revision(last.revision.clone())))
+                .collect(),
+        });
+    }
+    write_file(&squashed.path, &text)?;
+    for m in &range[..range.len() - 1] {
+        fs::remove_file(&m.path).map_err(|source| Error::Io {
+            path: m.path.clone(),
+            source,
+        })?;
+    }
+    Ok(Squashed {
+        path: squashed.path,
+        replaces: squashed.replaces,
+        flagged,
+    })
+}
+
+/// A squash from the first revision: the up part creates the schema at
+/// revision `j` (tables, indexes, views, triggers), the down part drops it;
+/// the range's data statements become comments, flagged.
+fn from_scratch(
+    history: &History,
+    j: usize,
+    squashed: &mut Migration,
+    flagged: &mut Vec<String>,
+) -> Result<()> {
+    let upto = History {
+        migrations: history.migrations[..=j].to_vec(),
+    };
+    let target = replay(&upto)?.schema;
+    let create = diff(&Schema::default(), &target.schema, DiffOptions::ALLOW_LOSS)?;
+    let mut up = render(&create.ops, &crate::LiveSchema::default()).sql;
+    for object in target.views.iter().chain(&target.triggers) {
+        up.push_str(&format!(
+            "\n-- hand-written: `{}`\n{};\n",
+            object.name, object.sql
+        ));
+    }
+    let mut notes = String::new();
+    for m in &history.migrations[..=j] {
+        for statement in crate::sql_text::split_statements(&m.up) {
+            let first = statement
+                .sql
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            if matches!(
+                first.as_str(),
+                "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "WITH"
+            ) {
+                flagged.push(format!("`{}`: {}", m.revision, one_line(statement.sql)));
+                notes.push_str(&format!("-- from `{}`:\n", m.revision));
+                for line in statement.sql.lines() {
+                    notes.push_str(&format!("-- {line}\n"));
+                }
+            }
+        }
+    }
+    if !notes.is_empty() {
+        up.push_str("\n-- Data statements of the squashed revisions, for review: a new database\n-- gets none of them unless you uncomment those that still matter.\n");
+        up.push_str(&notes);
+    }
+    squashed.up = up;
+    let drop = diff(&target.schema, &Schema::default(), DiffOptions::ALLOW_LOSS)?;
+    squashed.down = Some(render(&drop.ops, &target).sql);
+    squashed.down_data_loss = drop.data_loss;
+    squashed.foreign_keys_off = false;
+    Ok(())
+}
+
+fn one_line(sql: &str) -> String {
+    let joined: Vec<&str> = sql.split_whitespace().collect();
+    let text = joined.join(" ");
+    if text.chars().count() > 80 {
+        format!("{}...", text.chars().take(77).collect::<String>())
+    } else {
+        text
+    }
+}
