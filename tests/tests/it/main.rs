@@ -20,4 +20,5 @@ mod readme;
 mod rebuild;
 mod refusals;
 mod render;
+mod team;
 mod types;
