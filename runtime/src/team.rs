@@ -478,16 +478,16 @@ fn from_scratch(
     let mut notes = String::new();
     for m in &history.migrations[..=j] {
         for statement in crate::sql_text::split_statements(&m.up) {
-            let first = statement
-                .sql
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_ascii_uppercase();
+            // The first word after any comments.
+            let first = crate::sql_text::tokenize(statement.sql)
+                .first()
+                .map(|t| t.source().to_ascii_uppercase())
+                .unwrap_or_default();
             if matches!(
                 first.as_str(),
                 "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "WITH"
-            ) {
+            ) && !is_rebuild_copy(statement.sql)
+            {
                 flagged.push(format!("`{}`: {}", m.revision, one_line(statement.sql)));
                 notes.push_str(&format!("-- from `{}`:\n", m.revision));
                 for line in statement.sql.lines() {
@@ -508,6 +508,20 @@ fn from_scratch(
     Ok(())
 }
 
+/// Whether `sql` is the copy step of a generated table rebuild (`INSERT
+/// INTO "_stillroom_new_t" ... SELECT ... FROM "t"`): it moves rows between
+/// two forms of a table, which a squash that creates the final form
+/// directly has no use for.
+fn is_rebuild_copy(sql: &str) -> bool {
+    matches!(
+        crate::sql_text::tokenize(sql).as_slice(),
+        [insert, into, table, ..]
+            if insert.source().eq_ignore_ascii_case("INSERT")
+                && into.source().eq_ignore_ascii_case("INTO")
+                && table.name().starts_with("_stillroom_new_")
+    )
+}
+
 fn one_line(sql: &str) -> String {
     let joined: Vec<&str> = sql.split_whitespace().collect();
     let text = joined.join(" ");
@@ -515,5 +529,49 @@ fn one_line(sql: &str) -> String {
         format!("{}...", text.chars().take(77).collect::<String>())
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuilds_copy_is_not_a_data_statement_to_review() {
+        assert!(is_rebuild_copy(
+            "INSERT INTO \"_stillroom_new_job\" (\"id\") SELECT \"id\" FROM \"job\""
+        ));
+        assert!(is_rebuild_copy(
+            "-- copy\ninsert into _stillroom_new_job_2 select * from job"
+        ));
+        assert!(!is_rebuild_copy("INSERT INTO \"job\" (\"id\") VALUES (1)"));
+        assert!(!is_rebuild_copy("UPDATE \"_stillroom_new_job\" SET x = 1"));
+    }
+
+    #[test]
+    fn a_squash_flags_hand_written_data_even_after_a_comment_and_not_a_rebuilds_copy() -> Result<()>
+    {
+        let first = Migration::parse(
+            "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- message: a\n\n-- migrate:up\nCREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT);\n-- seed the defaults\nINSERT INTO t VALUES (1, 'x');\n",
+            Path::new("0001_a.sql"),
+        )?;
+        let second = Migration::parse(
+            "-- stillroom migration\n-- revision: 0002_b\n-- parent: 0001_a\n-- message: b\n-- foreign-keys: off\n\n-- migrate:up\nCREATE TABLE \"_stillroom_new_t\" (id INTEGER PRIMARY KEY, x TEXT NOT NULL DEFAULT '');\nINSERT INTO \"_stillroom_new_t\" (id, x) SELECT id, coalesce(x, '') FROM t;\nDROP TABLE t;\nALTER TABLE \"_stillroom_new_t\" RENAME TO t;\n",
+            Path::new("0002_b.sql"),
+        )?;
+        let history = History {
+            migrations: vec![first, second.clone()],
+        };
+        let mut squashed = second;
+        let mut flagged = Vec::new();
+        from_scratch(&history, 1, &mut squashed, &mut flagged)?;
+        assert_eq!(flagged, ["`0001_a`: INSERT INTO t VALUES (1, 'x')"]);
+        assert!(
+            squashed.up.contains("-- INSERT INTO t VALUES (1, 'x')"),
+            "{}",
+            squashed.up
+        );
+        assert!(!squashed.up.contains("_stillroom_new_t"), "{}", squashed.up);
+        Ok(())
     }
 }

@@ -1180,3 +1180,127 @@ fn the_guides_adoption_walkthrough_shows_real_output() {
         ("adopt-misfit", misfit.stderr.clone()),
     ]);
 }
+
+/// A database at the head of the history in `dir`, migrated without
+/// comparing it with the models (a branch's database: its models were the
+/// branch's), with a job and an availability row.
+fn branch_database(s: &Scratch, dir: &Path, name: &str) -> PathBuf {
+    let path = s.join(name);
+    let conn = Connection::open(&path).expect("open the branch database");
+    let history = stillroom::History::read(dir).expect("read the branch's history");
+    stillroom::Migrator::new(&history)
+        .verification(stillroom::Verification::Off)
+        .migrate(&conn)
+        .expect("migrate the branch database");
+    conn.execute_batch(
+        "INSERT INTO job (id, created_at, updated_at) VALUES ('j1', '2026-12-01', '2026-12-01');
+         INSERT INTO episodeavailability (slug, season, episode, language, available, checked_at)
+             VALUES ('frieren', 1, 1, 'German Dub', 1, '2026-12-01');",
+    )
+    .expect("add rows");
+    path
+}
+
+/// The guide's block for a command: the command line, then what it printed
+/// (standard output, then standard error, as a terminal shows them).
+fn session(command: &str, run: &Run) -> String {
+    format!("$ anibridge db {command}\n{}{}", run.stdout, run.stderr)
+}
+
+#[test]
+fn the_guides_team_walkthrough_shows_real_output() {
+    let s = Scratch::new("guide-team");
+    // main, Ana's branch (0002: the site) and Ben's (his 0002: the job
+    // priority and the client task title, on 0001).
+    let main = s.migrations_without("main", |f| !f.starts_with("0001"));
+    let ana = s.migrations_without("ana", |f| f.starts_with("0003"));
+    let ben = s.migrations_without("ben", |f| !f.starts_with("0001"));
+    let bens = "0002_job_priority_client_task_title";
+    let text = read(&Path::new(MIGRATIONS).join(format!("{R3}.sql")))
+        .replace(
+            &format!("-- revision: {R3}"),
+            &format!("-- revision: {bens}"),
+        )
+        .replace(&format!("-- parent: {R2}"), &format!("-- parent: {R1}"));
+    fs::write(ben.join(format!("{bens}.sql")), text).expect("write Ben's revision");
+    let databases = [
+        branch_database(&s, &main, "main.db"),
+        branch_database(&s, &ana, "ana.db"),
+        branch_database(&s, &ben, "ben.db"),
+    ];
+    assert_eq!(ledger_of(&databases[2])[1].0, bens);
+
+    // Ben merges main: Ana's revision joins his in `migrations`.
+    let dir = s.migrations_without("migrations", |f| !f.starts_with("0001"));
+    for file in [
+        &ana.join(format!("{R2}.sql")),
+        &ben.join(format!("{bens}.sql")),
+    ] {
+        fs::copy(file, dir.join(file.file_name().expect("a file name"))).expect("copy");
+    }
+    let migrations = Path::new("migrations");
+    let ben_db = Path::new("ben.db");
+    let heads = s.db(migrations, ben_db, &["heads"]);
+    heads.exits(1);
+    let history = s.db(migrations, Path::new("missing.db"), &["history"]);
+    history.ok();
+    let forked = s.db(migrations, ben_db, &["upgrade"]);
+    forked.exits(1);
+    assert_eq!(
+        ledger_of(&databases[2]).len(),
+        2,
+        "the refused upgrade changed nothing"
+    );
+
+    let merge = s.db(migrations, ben_db, &["merge"]);
+    merge.ok();
+    assert_eq!(sql_files(&dir), [R1, R2, R3].map(|r| format!("{r}.sql")));
+    assert_eq!(
+        read(&dir.join(format!("{R3}.sql"))),
+        read(&Path::new(MIGRATIONS).join(format!("{R3}.sql"))),
+        "the merge renumbered Ben's revision into the committed third revision"
+    );
+    let renamed = s.db(migrations, ben_db, &["upgrade"]);
+    renamed.ok();
+    for db in &databases[..2] {
+        s.db(migrations, db, &["upgrade"]).ok();
+    }
+    for db in &databases {
+        let ledger: Vec<String> = ledger_of(db).into_iter().map(|row| row.0).collect();
+        assert_eq!(ledger, [R1, R2, R3], "{}", db.display());
+        let conn = Connection::open(db).expect("open");
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(
+            (count("job"), count("episodeavailability")),
+            (1, 1),
+            "{}",
+            db.display()
+        );
+    }
+
+    let squash = s.db(migrations, ben_db, &["squash", "--to", "0003"]);
+    squash.ok();
+    assert_eq!(sql_files(&dir), [format!("{R3}.sql")]);
+    let squashed = s.db(migrations, ben_db, &["upgrade"]);
+    squashed.ok();
+    let fresh = s.db(migrations, Path::new("fresh.db"), &["upgrade"]);
+    fresh.ok().stdout_has(&format!("applied {R3}"));
+    // The squash builds the models' schema, and Ben's database is at it.
+    s.db(migrations, Path::new("fresh.db"), &["verify"]).ok();
+    s.db(migrations, ben_db, &["verify"]).ok();
+    assert_eq!(ledger_of(&databases[2])[0].0, R3);
+    assert_eq!(ledger_of(&databases[2]).len(), 1);
+
+    check_guide(&[
+        ("team-heads", session("heads", &heads)),
+        ("team-history", session("history", &history)),
+        ("team-upgrade-forked", session("upgrade", &forked)),
+        ("team-merge", session("merge", &merge)),
+        ("team-upgrade-renamed", session("upgrade", &renamed)),
+        ("team-squash", session("squash --to 0003", &squash)),
+        ("team-upgrade-squashed", session("upgrade", &squashed)),
+    ]);
+}

@@ -38,6 +38,14 @@ impl Against {
         }
     }
 
+    /// The subject's possessive: "the models'", "revision `x`'s".
+    fn possessive(&self) -> String {
+        match self {
+            Self::Models => "the models'".to_owned(),
+            Self::Revision(r) => format!("revision `{r}`'s"),
+        }
+    }
+
     /// The verb for the subject: "the models have", "revision `x` has".
     fn verb(&self, plural: &'static str, singular: &'static str) -> &'static str {
         match self {
@@ -300,6 +308,7 @@ impl Difference {
     /// ```
     pub fn describe(&self, other: &Against) -> String {
         let who = other.subject();
+        let whose = other.possessive();
         let has = other.verb("have", "has");
         let says = other.verb("say", "says");
         let does_not = other.verb("do not", "does not");
@@ -360,7 +369,7 @@ impl Difference {
                 database,
                 expected,
             } => format!(
-                "column `{table}.{column}`: the database's default is {}; {who}'s is {}",
+                "column `{table}.{column}`: the database's default is {}; {whose} is {}",
                 or_none(database.as_deref()),
                 or_none(expected.as_deref())
             ),
@@ -380,7 +389,7 @@ impl Difference {
                 database,
                 expected,
             } => format!(
-                "table `{table}`: the database's primary key is ({}); {who}'s is ({})",
+                "table `{table}`: the database's primary key is ({}); {whose} is ({})",
                 database.join(", "),
                 expected.join(", ")
             ),
@@ -391,7 +400,7 @@ impl Difference {
                     ("not ", "")
                 };
                 format!(
-                    "table `{table}`: the database's key is {db}AUTOINCREMENT; {who}'s is{theirs}"
+                    "table `{table}`: the database's key is {db}AUTOINCREMENT; {whose} is{theirs}"
                 )
             }
             Self::Strict { table, database } => {
@@ -400,7 +409,7 @@ impl Difference {
                 } else {
                     ("not ", "")
                 };
-                format!("table `{table}`: the database's table is {db}STRICT; {who}'s is{theirs}")
+                format!("table `{table}`: the database's table is {db}STRICT; {whose} is{theirs}")
             }
             Self::TableChecks {
                 table,

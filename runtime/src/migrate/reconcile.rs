@@ -69,7 +69,7 @@ impl Plan {
         for &p in &self.holes {
             if let Some(after) = after {
                 out.push(format!(
-                    "applied `{}`, which the history orders before `{after}`, applied here first (branches merged)",
+                    "applied `{}` out of order: the merged history puts it before `{after}`, which this database ran first (branches merged)",
                     history[p].revision
                 ));
             }

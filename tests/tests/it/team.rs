@@ -216,7 +216,7 @@ fn two_heads_merge_into_one_line_and_every_database_follows_with_its_rows() -> T
         report.reconciled,
         [
             "recorded `0002_tags` under its new name `0003_tags` (same text, renamed or renumbered)",
-            "applied `0002_author_bio`, which the history orders before `0003_tags`, applied here first (branches merged)",
+            "applied `0002_author_bio` out of order: the merged history puts it before `0003_tags`, which this database ran first (branches merged)",
         ]
     );
     for db in ["main.db", "a.db", "b.db"] {
