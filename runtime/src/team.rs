@@ -246,8 +246,11 @@ pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
         .max()
         .unwrap_or(4)
         .max(4);
-    let mut next = everything
+    // The moved revisions are numbered on from the kept line's last.
+    let mut next = all
+        .trunk
         .iter()
+        .chain(&branches[0])
         .filter_map(|m| number_of(&m.revision)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
@@ -287,9 +290,13 @@ pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
     merged.extend(rewritten.iter().map(|(_, m)| m.clone()));
     let history = History::order(merged, dir)?;
     let differences = check(&history, options.schema)?;
-    for (old, m) in &rewritten {
+    // Every new file first, then the old names no new file took (a moved
+    // revision's new name may be another one's old name).
+    for (_, m) in &rewritten {
         write_file(&m.path, &m.text)?;
-        if old != &m.path {
+    }
+    for (old, _) in &rewritten {
+        if !rewritten.iter().any(|(_, m)| &m.path == old) {
             fs::remove_file(old).map_err(|source| Error::Io {
                 path: old.clone(),
                 source,
@@ -382,9 +389,14 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
             .iter()
             .flat_map(|m| m.down_data_loss.clone())
             .collect(),
-        replaces: range[..range.len() - 1]
+        // A revision of the range that is itself a squash stands for the
+        // revisions it replaced, which databases may still have by name.
+        replaces: range
             .iter()
-            .map(|m| m.revision.clone())
+            .flat_map(|m| {
+                let own = (m.revision != last.revision).then(|| m.revision.clone());
+                m.replaces.iter().cloned().chain(own)
+            })
             .collect(),
         up: String::new(),
         down: None,
@@ -425,8 +437,9 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
     let squashed_history = History::order(after, dir)?;
     let before = replay(&history)?.schema.schema;
     let now = replay(&squashed_history)
-        .map_err(|e| Error::BranchesConflict {
-            detail: e.to_string(),
+        .map_err(|e| Error::GeneratedMigration {
+            problem: "the squashed history does not run".into(),
+            details: vec![e.to_string()],
         })?
         .schema
         .schema;

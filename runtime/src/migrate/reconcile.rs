@@ -149,7 +149,11 @@ impl Migrator<'_> {
         Ok(Some(Plan { rows, holes }))
     }
 
-    /// A squashed revision stands for all of its range or none of it.
+    /// A squashed revision stands for all of its range or none of it. The
+    /// range is in history order and a database applies in order, so it has
+    /// all of it when it has the range's last revision (the squash's own
+    /// name); the rows it has of the range's start may be fewer when an
+    /// earlier squash already folded them under one name.
     fn whole_squashes(&self, rows: &BTreeMap<usize, (Vec<Applied>, Found)>) -> Result<()> {
         for (&p, (got, found)) in rows {
             if *found != Found::Squashed {
@@ -163,18 +167,14 @@ impl Migrator<'_> {
                 .chain([m.revision.as_str()])
                 .collect();
             let have: BTreeSet<&str> = got.iter().map(|a| a.revision.as_str()).collect();
-            let missing: Vec<&str> = range
-                .iter()
-                .copied()
-                .filter(|r| !have.contains(r))
-                .collect();
+            let reached = range.iter().rposition(|r| have.contains(r));
+            let missing: Vec<&str> = range[reached.map_or(0, |i| i + 1)..].to_vec();
             if !missing.is_empty() {
                 return Err(Error::LedgerMismatch {
                     message: format!(
-                        "this database applied part of the revisions squashed into `{}` ({} of {}: missing {}), so it cannot be recorded at the squash, and the squash cannot run on it (nothing was changed). Bring it to `{}` with a build that still has the separate files, then start this one; or keep those files until every database has passed them",
+                        "this database applied part of the revisions squashed into `{}` (up to `{}`; it lacks {}), so it cannot be recorded at the squash, and the squash cannot run on it (nothing was changed). Bring it to `{}` with a build that still has the separate files, then start this one; or keep those files until every database has passed them",
                         m.revision,
-                        have.len(),
-                        range.len(),
+                        reached.map_or("", |i| range[i]),
                         missing
                             .iter()
                             .map(|r| format!("`{r}`"))

@@ -411,3 +411,169 @@ fn a_squash_of_later_revisions_keeps_their_statements_in_order() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_second_squash_over_a_first_is_followed_by_databases_from_before_either() -> TestResult {
+    let team = Team::new("team-squash-twice")?;
+    let dir = team.dir();
+    stillroom::merge(&dir, MergeOptions::default())?;
+    // A fourth revision, so that a squash leaves something after it.
+    let mut colored = tag();
+    colored.columns.push(Column {
+        nullable: true,
+        ..Column::new("color", SqlType::Text)
+    });
+    let four = Schema::new([author(true), colored])?;
+    stillroom::generate(&dir, &four, "tag color", GenerateOptions::default())?;
+    let at_head = |db: &str| -> stillroom::Result<()> {
+        Migrator::new(&History::read(&dir)?)
+            .schema(&four)
+            .migrate(&Connection::open(team.root.join(db))?)
+            .map(|_| ())
+    };
+    // Every database at the head of the separate files; `one.db` at the
+    // first revision only.
+    for db in ["old.db", "mid.db"] {
+        at_head(db)?;
+        Connection::open(team.root.join(db))?
+            .execute_batch("INSERT INTO author (id, name) VALUES (1, 'Ann'), (2, 'Bo')")?;
+    }
+    Migrator::new(&History {
+        migrations: History::read(&dir)?.migrations[..1].to_vec(),
+    })
+    .schema(&Schema::new([author(false)])?)
+    .migrate(&Connection::open(team.root.join("one.db"))?)?;
+
+    // The first squash, which `mid.db` follows; `old.db` sleeps through it.
+    stillroom::squash(&dir, "0002", None)?;
+    at_head("mid.db")?;
+    assert_eq!(
+        team.ledger("mid.db")?
+            .iter()
+            .map(|r| r[0].as_str())
+            .collect::<Vec<_>>(),
+        [
+            "Text(\"0002_author_bio\")",
+            "Text(\"0003_tags\")",
+            "Text(\"0004_tag_color\")"
+        ]
+    );
+
+    // Each later squash folds the one before: it stands for every revision
+    // that one replaced.
+    let second = stillroom::squash(&dir, "0003", None)?;
+    assert_eq!(second.replaces, ["0001_authors", "0002_author_bio"]);
+    let third = stillroom::squash(&dir, "0004", None)?;
+    assert_eq!(
+        third.replaces,
+        ["0001_authors", "0002_author_bio", "0003_tags"]
+    );
+    for db in ["old.db", "mid.db"] {
+        at_head(db)?;
+        assert_eq!(
+            team.ledger(db)?,
+            [["Text(\"0004_tag_color\")", "Integer(0)"]],
+            "{db}"
+        );
+        assert_eq!(
+            rows(
+                &Connection::open(team.root.join(db))?,
+                "SELECT count(*) FROM author"
+            )?,
+            [["Integer(2)"]]
+        );
+    }
+    // A database inside the range is refused, told what it lacks, and
+    // left as it was.
+    let one = Connection::open(team.root.join("one.db"))?;
+    let before = rows(&one, "SELECT revision, checksum FROM stillroom_migrations")?;
+    let err = Migrator::new(&History::read(&dir)?)
+        .schema(&four)
+        .migrate(&one)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(
+            "up to `0001_authors`; it lacks `0002_author_bio`, `0003_tags`, `0004_tag_color`"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        rows(&one, "SELECT revision, checksum FROM stillroom_migrations")?,
+        before
+    );
+    Ok(())
+}
+
+#[test]
+fn three_branches_one_with_two_revisions_merge_into_one_line() -> TestResult {
+    let team = Team::new("team-three")?;
+    let dir = team.dir();
+    // A third branch from 0001 with two revisions: a `note` table, then a
+    // column on it.
+    let c = team.root.join("c");
+    copy_dir(&team.root.join("main"), &c)?;
+    let note = |body: bool| {
+        let mut t = Table::new("note");
+        t.columns.push(Column::new("id", SqlType::Integer));
+        if body {
+            t.columns.push(Column {
+                nullable: true,
+                ..Column::new("body", SqlType::Text)
+            });
+        }
+        t.primary_key.columns.push("id".into());
+        t
+    };
+    stillroom::generate(
+        &c,
+        &Schema::new([author(false), note(false)])?,
+        "notes",
+        GenerateOptions::default(),
+    )?;
+    stillroom::generate(
+        &c,
+        &Schema::new([author(false), note(true)])?,
+        "note body",
+        GenerateOptions::default(),
+    )?;
+    for file in ["0002_notes.sql", "0003_note_body.sql"] {
+        fs::copy(c.join(file), dir.join(file))?;
+    }
+    let lines = stillroom::lines(stillroom::Migration::read_dir(&dir)?, &dir)?;
+    assert_eq!(lines.heads().len(), 3);
+
+    let all = Schema::new([author(true), tag(), note(true)])?;
+    let merged = stillroom::merge(
+        &dir,
+        MergeOptions {
+            first: None,
+            schema: Some(&all),
+        },
+    )?;
+    let moves: Vec<(&str, &str, &str)> = merged
+        .moved
+        .iter()
+        .map(|m| (m.from.as_str(), m.to.as_str(), m.parent.as_str()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("0002_notes", "0003_notes", "0002_author_bio"),
+            ("0003_note_body", "0004_note_body", "0003_notes"),
+            ("0002_tags", "0005_tags", "0004_note_body"),
+        ]
+    );
+    assert!(merged.differences.is_empty(), "{:?}", merged.differences);
+    let history = History::read(&dir)?;
+    assert_eq!(history.migrations.len(), 5);
+    assert!(
+        Migrator::new(&history)
+            .schema(&all)
+            .migrate(&Connection::open_in_memory()?)?
+            .ran
+            .len()
+            == 5
+    );
+    Ok(())
+}
