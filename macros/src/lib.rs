@@ -9,6 +9,7 @@ mod ctxt;
 mod embed;
 mod expand;
 mod sql;
+mod step;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -29,6 +30,22 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
     embed::expand(input)
         .unwrap_or_else(|e| e.to_compile_error())
         .into()
+}
+
+/// Registers a function as a Rust step of the migrations, under its name
+/// (or `name = "..."`): see `stillroom::step`.
+#[proc_macro_attribute]
+pub fn step(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item: TokenStream2 = item.into();
+    match step::expand(args.into(), item.clone()) {
+        Ok(out) => out.into(),
+        // The function stays, so the error is the only one.
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(item);
+            out.into()
+        }
+    }
 }
 
 /// The derive on `proc_macro2` tokens, callable from unit tests.

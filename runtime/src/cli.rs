@@ -30,11 +30,12 @@ use clap::{Parser, Subcommand};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::compare::Against;
-use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate};
+use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
 use crate::migrate::{Adoption, Event, Migrator, Report, Target};
 use crate::migrations::Migrations;
 use crate::replay::Direction;
 use crate::schema::Schema;
+use crate::step::Steps;
 use crate::store::{History, Migration};
 use crate::{Error, Result, registry};
 
@@ -89,6 +90,9 @@ enum Command {
         /// Allow only the losses in this table, or this column (TABLE.COLUMN); repeat for more
         #[arg(long, value_name = "TABLE[.COLUMN]")]
         allow_loss_of: Vec<String>,
+        /// Run a Rust step (a function registered with `#[stillroom::step]`) after the up part's SQL; prints the function to add
+        #[arg(long, value_name = "NAME")]
+        rust: Option<String>,
     },
     /// Apply migrations up to TARGET: a revision, `head` (default) or `+N`
     Upgrade {
@@ -208,6 +212,7 @@ pub struct Cli<'a> {
     name: Option<String>,
     version: Option<String>,
     default_database: Option<PathBuf>,
+    steps: Option<&'a Steps<'a>>,
 }
 
 impl<'a> Cli<'a> {
@@ -219,7 +224,16 @@ impl<'a> Cli<'a> {
             name: None,
             version: None,
             default_database: None,
+            steps: None,
         }
+    }
+
+    /// Rust steps beside those registered with `#[stillroom::step]` (see
+    /// [`Migrator::steps`]), for `upgrade` and `downgrade`.
+    #[must_use]
+    pub fn steps(mut self, steps: &'a Steps<'a>) -> Self {
+        self.steps = Some(steps);
+        self
     }
 
     /// The program name shown in help (`myapp db`; by default the program's
@@ -388,6 +402,10 @@ impl<'a> Cli<'a> {
             Some(schema) => migrator.schema(schema),
             None => migrator,
         };
+        let migrator = match self.steps {
+            Some(steps) => migrator.steps(steps),
+            None => migrator,
+        };
         let session = Session {
             cli: self,
             migrator,
@@ -401,10 +419,12 @@ impl<'a> Cli<'a> {
                 autogenerate,
                 allow_data_loss,
                 allow_loss_of,
+                rust,
             } => {
                 let options = GenerateOptions {
                     allow_data_loss,
                     allow_loss_of,
+                    rust_step: rust,
                 };
                 self.revision(&dir, &message, autogenerate, options, out)
             }
@@ -512,7 +532,12 @@ impl<'a> Cli<'a> {
                     } else {
                         String::new()
                     };
-                    anstream::println!("{indent}{}  {}{head}{state}", m.revision, m.message);
+                    anstream::println!(
+                        "{indent}{}  {}{}{head}{state}",
+                        m.revision,
+                        m.message,
+                        steps_mark(m)
+                    );
                 };
                 for m in &view.trunk {
                     line(m, "");
@@ -599,18 +624,41 @@ impl<'a> Cli<'a> {
         options: GenerateOptions,
         out: &Output,
     ) -> Result<u8> {
+        let step = options.rust_step.clone();
         if !autogenerate {
-            let path = empty_revision(dir, message)?;
-            anstream::println!(
-                "wrote {} (empty: fill in its up and down parts)",
-                path.display()
-            );
+            match &step {
+                Some(step) => {
+                    let path = step_revision(dir, message, step)?;
+                    anstream::println!(
+                        "wrote {} (its up part runs the Rust step `{step}`; SQL may go before or after the `-- rust:` line)",
+                        path.display()
+                    );
+                    print_step_skeleton(step);
+                }
+                None => {
+                    let path = empty_revision(dir, message)?;
+                    anstream::println!(
+                        "wrote {} (empty: fill in its up and down parts)",
+                        path.display()
+                    );
+                }
+            }
             return Ok(OK);
         }
         match generate(dir, self.models()?, message, options)? {
-            Generated::NothingToDo => {
-                anstream::println!("nothing to do: the migrations already match the models")
-            }
+            Generated::NothingToDo => match &step {
+                Some(step) => {
+                    let path = step_revision(dir, message, step)?;
+                    anstream::println!(
+                        "the models have not changed: wrote {}, whose up part is the Rust step `{step}`",
+                        path.display()
+                    );
+                    print_step_skeleton(step);
+                }
+                None => {
+                    anstream::println!("nothing to do: the migrations already match the models")
+                }
+            },
             Generated::Written {
                 path,
                 migration,
@@ -622,6 +670,16 @@ impl<'a> Cli<'a> {
                 }
                 for loss in &migration.data_loss {
                     anstream::println!("  {}: {loss}", out.red("data loss"));
+                }
+                if let Some(step) = &step {
+                    anstream::println!("  then the Rust step `{step}`");
+                    if !migration.data_loss.is_empty() {
+                        anstream::println!(
+                            "{}: the step runs after the statements above, which lose data; a step that reads what they drop must run before them: move its `-- rust:` line up, or keep the old field in the models for this revision and remove it in the next",
+                            out.red("note")
+                        );
+                    }
+                    print_step_skeleton(step);
                 }
             }
         }
@@ -726,8 +784,21 @@ impl Session<'_, '_> {
         if let Target::Revision(revision) = target {
             find(self.history, revision)?; // before the database file is created
         }
+        let path = self.cli.database_path(db);
+        let new = path.as_ref().is_some_and(|p| !p.exists());
         let conn = self.cli.open(db, true)?;
-        let report = self.migrator.upgrade(&conn, target)?;
+        let report = match self.migrator.upgrade(&conn, target) {
+            Ok(report) => report,
+            Err(e) => {
+                // A database this command created and could not migrate is
+                // removed: a failed first upgrade leaves no file behind.
+                drop(conn);
+                if let (true, Some(path)) = (new, &path) {
+                    remove_database(path);
+                }
+                return Err(e);
+            }
+        };
         report_run(&report, "applied", self.out);
         Ok(OK)
     }
@@ -789,7 +860,7 @@ impl Session<'_, '_> {
         let head = self.history.head().map(|m| m.revision.as_str());
         let current = status.as_ref().and_then(|s| s.current.as_deref());
         for m in &self.history.migrations {
-            let mut line = format!("{}  {}", m.revision, m.message);
+            let mut line = format!("{}  {}{}", m.revision, m.message, steps_mark(m));
             for (mark, at) in [("head", head), ("current", current)] {
                 if at == Some(m.revision.as_str()) {
                     line.push_str(&format!("  {}", self.out.green(&format!("({mark})"))));
@@ -962,6 +1033,49 @@ fn seconds(d: Duration) -> String {
 }
 
 /// `db squash`: folds the revisions, and says what it did.
+/// Removes a database file and its WAL and shared-memory files.
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
+}
+
+/// `  (rust: a, b)` after a revision that runs Rust steps (`down: c` for
+/// those of its down part), else nothing.
+fn steps_mark(m: &Migration) -> String {
+    let names = |d| {
+        m.rust_steps(d)
+            .iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (names(Direction::Up), names(Direction::Down)) {
+        (up, down) if up.is_empty() && down.is_empty() => String::new(),
+        (up, down) if down.is_empty() => format!("  (rust: {up})"),
+        (up, down) if up.is_empty() => format!("  (rust, down: {down})"),
+        (up, down) => format!("  (rust: {up}; down: {down})"),
+    }
+}
+
+/// The function a new `-- rust: NAME` line needs, to paste into the
+/// application.
+fn print_step_skeleton(step: &str) {
+    let registered = crate::step::is_registered(step);
+    anstream::println!(
+        "{}\n\n    #[stillroom::step]\n    fn {step}(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {{\n        // Read and write the tables as they are at this revision, not through the models:\n        // step.for_each(\"SELECT id, ... FROM ...\", [], |row| {{ let id: i64 = row.get(\"id\")?; Ok(()) }})?;\n        Ok(())\n    }}\n",
+        if registered {
+            format!(
+                "This program already registers a step `{step}`; it runs there. Its function has this shape:"
+            )
+        } else {
+            "Add the step to the application (until it exists, starting the application refuses, naming it):".to_owned()
+        }
+    );
+}
+
 fn squash_command(dir: &Path, to: &str, from: Option<&str>, out: &Output) -> Result<u8> {
     let squashed = crate::team::squash(dir, to, from)?;
     anstream::println!(
@@ -974,7 +1088,7 @@ fn squash_command(dir: &Path, to: &str, from: Option<&str>, out: &Output) -> Res
     }
     if !squashed.flagged.is_empty() {
         anstream::println!(
-            "Those data statements are in the file as comments: uncomment the ones a new database still needs."
+            "These data statements and Rust steps are in the file as comments: uncomment the ones a new database still needs."
         );
     }
     anstream::println!(

@@ -329,6 +329,47 @@ pub enum Error {
         /// The migrations directory.
         dir: PathBuf,
     },
+    /// A Rust step failed (returned an error or panicked); the upgrade was
+    /// rolled back.
+    #[error(transparent)]
+    Step(Box<crate::step::StepError>),
+    /// What a Rust step read or wrote does not fit the table as it stands
+    /// at the step's point of the history (a column the query does not
+    /// return, a value that does not convert, a table or column that does
+    /// not exist yet or any more).
+    #[error("{message}")]
+    StepData {
+        /// What does not fit.
+        message: String,
+    },
+    /// Pending revisions mark Rust steps this program does not register;
+    /// nothing was run.
+    #[error("{}", crate::step::missing_message(missing, known))]
+    MissingSteps {
+        /// Each step, with its file, line and revision.
+        missing: Vec<String>,
+        /// The steps this program registers.
+        known: Vec<String>,
+    },
+    /// Two functions register the same Rust step name.
+    #[error("two functions register the Rust step `{name}` ({}): rename one with `#[stillroom::step(name = \"...\")]`, and the file's `-- rust:` line with it if it is the one the file means", locations.join(", "))]
+    DuplicateStep {
+        /// The name.
+        name: String,
+        /// Where each function is (`file:line`).
+        locations: Vec<String>,
+    },
+    /// Offline SQL (`--sql`) was asked for a range with a Rust step, which
+    /// only a running program can run.
+    #[error(
+        "revision `{revision}` runs the Rust step `{step}`, which a SQL script cannot contain, so no script was written. Apply this revision with the program itself (`db upgrade`, or the application's start); offline SQL serves the ranges without it (`--sql --from {revision}` starts after it)"
+    )]
+    OfflineStep {
+        /// The revision.
+        revision: String,
+        /// The step.
+        step: String,
+    },
     /// A generated migration did not do what it had to when tried on a copy
     /// of the schema; nothing was written.
     #[error("the generated migration was tried on a copy of the schema and {problem}; nothing was written. This is a stillroom bug unless a hand-written view or trigger needs updating:\n  - {}", details.join("\n  - "))]

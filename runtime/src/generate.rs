@@ -8,7 +8,7 @@ use crate::diff::{Diff, DiffOptions, diff};
 use crate::introspect::{LiveSchema, introspect};
 use crate::ops::Op;
 use crate::render::render;
-use crate::replay::{Direction, apply_steps, replay};
+use crate::replay::{Direction, apply_parts, replay};
 use crate::schema::Schema;
 use crate::store::{History, Migration};
 use crate::{Error, Result};
@@ -32,6 +32,9 @@ pub struct GenerateOptions {
     /// (`jobs.legacy`); any other loss is still refused. The header lists
     /// each loss.
     pub allow_loss_of: Vec<String>,
+    /// A Rust step to run after the up part's statements: the file ends
+    /// its up part with `-- rust: NAME` (see [`step`](crate::step)).
+    pub rust_step: Option<String>,
 }
 
 /// What [`generate`] did.
@@ -124,7 +127,13 @@ pub fn generate(
     if up.is_empty() {
         return Ok(Generated::NothingToDo);
     }
+    if let Some(name) = &options.rust_step {
+        check_step_name(name)?;
+    }
     let mut up_sql = render(&up.ops, &before);
+    if let Some(name) = &options.rust_step {
+        up_sql.sql.push_str(&format!("\n-- rust: {name}\n"));
+    }
     // Say in the file what the comparison could not see.
     let notes: String = before
         .unsupported
@@ -231,7 +240,7 @@ fn try_step(
     migration: &Migration,
     direction: Direction,
 ) -> Result<()> {
-    apply_steps(conn, &[(migration, direction)]).map_err(|e| Error::GeneratedMigration {
+    apply_parts(conn, &[(migration, direction)]).map_err(|e| Error::GeneratedMigration {
         problem: format!(
             "its {} part failed",
             if direction == Direction::Up {
@@ -343,6 +352,58 @@ pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
         text: Default::default(),
     };
     Ok(write_migration(dir, &migration)?.path)
+}
+
+/// Writes the next revision with a Rust step: its up part is the line
+/// `-- rust: NAME` (SQL may go before or after it), its down part a
+/// placeholder. A data migration in Rust, for a change the models do not
+/// see.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// # let dir = std::env::temp_dir().join(format!("stillroom-doc-step-revision-{}", std::process::id()));
+/// let path = stillroom::step_revision(&dir, "recompute totals", "recompute_totals")?;
+/// assert!(path.ends_with("0001_recompute_totals.sql"));
+/// let m = &stillroom::History::read(&dir)?.migrations[0];
+/// assert_eq!(m.rust_steps(stillroom::Direction::Up)[0].name, "recompute_totals");
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(())
+/// # }
+/// ```
+pub fn step_revision(dir: &Path, message: &str, step: &str) -> Result<PathBuf> {
+    check_step_name(step)?;
+    let history = History::read(dir)?;
+    let message = message.lines().next().unwrap_or_default().trim();
+    let revision = history.next_revision(message)?;
+    let migration = Migration {
+        revision: revision.clone(),
+        parent: history.head().map(|m| m.revision.clone()),
+        message: message.to_owned(),
+        requires: None,
+        foreign_keys_off: false,
+        data_loss: Vec::new(),
+        down_data_loss: Vec::new(),
+        replaces: Vec::new(),
+        up: format!(
+            "-- SQL here runs before the step, SQL after it runs after it.\n-- rust: {step}\n"
+        ),
+        down: Some(
+            "-- Write what undoes it here (a `-- rust: NAME` line runs a step here too).\n"
+                .to_owned(),
+        ),
+        path: dir.join(format!("{revision}.sql")),
+        lines: (0, 0),
+        checksum: String::new(),
+        text: Default::default(),
+    };
+    Ok(write_migration(dir, &migration)?.path)
+}
+
+fn check_step_name(name: &str) -> Result<()> {
+    match crate::step::bad_name(name) {
+        Some(why) => Err(Error::BadTarget { message: why }),
+        None => Ok(()),
+    }
 }
 
 /// Writes `migration` into `dir` the safe way: its text goes to a

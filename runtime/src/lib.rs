@@ -138,6 +138,7 @@ mod replay;
 mod schema;
 mod sql_text;
 mod sqlite_version;
+mod step;
 mod store;
 mod team;
 mod types;
@@ -147,7 +148,7 @@ pub use compare::{Against, Difference, compare};
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
 pub use diff::{Diff, DiffOptions, Refused, diff};
 pub use error::{Error, QueryError, Result, StatementError};
-pub use generate::{GenerateOptions, Generated, check, empty_revision, generate};
+pub use generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
 pub use inspect::{inspect, models_source};
 pub use introspect::{LiveSchema, SchemaObject, introspect};
 pub use ledger::Applied;
@@ -167,6 +168,7 @@ pub use schema::{
     Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
     quote_ident, quote_literal,
 };
+pub use step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, Writer};
 /// Derives [`Model`](trait@Model) for a struct with named fields: one table,
 /// one column per field, typed CRUD, and an entry in the global
 /// [`registry`].
@@ -272,6 +274,41 @@ pub use verify::{Verification, differences};
 /// ```
 pub use stillroom_macros::embed_migrations;
 
+/// Registers a function as a Rust step: a data migration written in Rust,
+/// run where a revision's file has the line `-- rust: NAME`, inside the
+/// same transaction as the revision's SQL.
+///
+/// The step's name is the function's, or `name = "..."`; `crate = path`
+/// names stillroom where it is re-exported. The function takes the
+/// [`Step`] and returns a [`StepResult`]; an error (or a panic) rolls the
+/// whole upgrade back. `db revision --rust NAME` writes the marker and
+/// prints this skeleton:
+///
+/// ```
+/// use stillroom::{Step, StepResult};
+///
+/// /// Each job's comma-separated `tags` into rows of `tag`.
+/// #[stillroom::step]
+/// fn move_tags(step: &mut Step<'_>) -> StepResult {
+///     let mut tags = step.insert("tag", &["job_id", "label"])?;
+///     step.for_each("SELECT id, tags FROM job WHERE tags <> ''", [], |job| {
+///         let id: i64 = job.get("id")?;
+///         for label in job.get::<String>("tags")?.split(',') {
+///             tags.row((id, label.trim()))?;
+///         }
+///         Ok(())
+///     })
+/// }
+/// # fn main() {}
+/// ```
+///
+/// A step reads and writes the tables as they are at its revision, not
+/// through the application's models (which describe the latest schema):
+/// see [`Step`]. The step also runs when the history is replayed in memory
+/// (`generate`, `check`, `merge`, `squash`), on the schema without rows
+/// ([`Step::replaying`]).
+pub use stillroom_macros::step;
+
 /// What the fuzz targets in `fuzz/` call besides the public API. Not a
 /// public API.
 #[doc(hidden)]
@@ -284,6 +321,7 @@ pub mod __private {
     pub use crate::migrations::{DefaultMigrations, EmbeddedFile};
     pub use crate::model::Statements;
     pub use crate::registry::ModelEntry;
+    pub use crate::step::{RegisteredStep, step_fn};
     pub use inventory;
     pub use rusqlite;
     pub use std::sync::LazyLock;

@@ -10,6 +10,7 @@ use crate::introspect::{LiveSchema, introspect};
 use crate::schema::quote_ident;
 use crate::sql_text::split_statements;
 use crate::sqlite_version::SqliteVersion;
+use crate::step::Lookup;
 use crate::store::{History, Migration};
 use crate::{Error, Result, StatementError};
 
@@ -55,17 +56,20 @@ pub(crate) fn run_part(
     conn: &Connection,
     migration: &Migration,
     direction: Direction,
+    steps: &Lookup<'_>,
 ) -> Result<()> {
-    run_part_reporting(conn, migration, direction, &mut |_| {})
+    run_part_reporting(conn, migration, direction, steps, &mut |_| {})
 }
 
 /// [`run_part`], telling `rebuilt` the table and time of each table rebuild
 /// it ran (the statements under a `-- rebuild table `x`` comment, as the
-/// generator writes them), so a long rebuild is not a silent wait.
+/// generator writes them), so a long rebuild is not a silent wait. The
+/// Rust steps the part marks run where they are marked, found in `steps`.
 pub(crate) fn run_part_reporting(
     conn: &Connection,
     migration: &Migration,
     direction: Direction,
+    steps: &Lookup<'_>,
     rebuilt: &mut dyn FnMut(Rebuilt<'_>),
 ) -> Result<()> {
     let (sql, first_line) = match direction {
@@ -81,12 +85,20 @@ pub(crate) fn run_part_reporting(
         },
     };
     let rebuilds = rebuild_comments(sql);
+    let markers = migration.rust_steps(direction);
+    let mut markers = markers.iter().peekable();
     let mut current: Option<Rebuilding<'_>> = None;
     for statement in split_statements(sql) {
         // Saturating: `lines` is a public field, so any value may come here.
         let line = first_line
             .max(1)
             .saturating_add(statement.line.saturating_sub(1));
+        while let Some(marker) = markers.next_if(|m| m.line < line) {
+            if let Some(done) = current.take() {
+                rebuilt(done.finish());
+            }
+            crate::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
+        }
         if let Some(why) = forbidden(statement.sql) {
             return Err(Error::MigrationFile {
                 path: migration.path.clone(),
@@ -128,6 +140,9 @@ pub(crate) fn run_part_reporting(
     }
     if let Some(done) = current {
         rebuilt(done.finish());
+    }
+    for marker in markers {
+        crate::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
     }
     Ok(())
 }
@@ -363,16 +378,17 @@ pub(crate) fn foreign_keys_on(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
 }
 
-/// Applies `steps` in one transaction: all of them or, after an error,
-/// none. Foreign keys are off around the transaction when a step needs it,
-/// and then checked before commit.
-pub(crate) fn apply_steps(conn: &Connection, steps: &[(&Migration, Direction)]) -> Result<()> {
-    let off = steps.iter().any(|(m, _)| m.foreign_keys_off);
+/// Applies `parts` in one transaction, as a replay does (Rust steps this
+/// program lacks, or that fail without the application's rows, skipped):
+/// all of them or, after an error, none. Foreign keys are off around the
+/// transaction when a part needs it, and then checked before commit.
+pub(crate) fn apply_parts(conn: &Connection, parts: &[(&Migration, Direction)]) -> Result<()> {
+    let off = parts.iter().any(|(m, _)| m.foreign_keys_off);
     with_foreign_keys(conn, off, || {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let result = steps
+        let result = parts
             .iter()
-            .try_for_each(|(m, d)| run_part(conn, m, *d))
+            .try_for_each(|(m, d)| run_part(conn, m, *d, &Lookup::replay()))
             .and_then(|()| {
                 let violations = if off {
                     foreign_key_violations(conn)?
@@ -449,12 +465,12 @@ pub(crate) fn replay_on(conn: Connection, history: &History) -> Result<Replayed>
     for m in &history.migrations {
         check_version(m)?;
     }
-    let steps: Vec<(&Migration, Direction)> = history
+    let parts: Vec<(&Migration, Direction)> = history
         .migrations
         .iter()
         .map(|m| (m, Direction::Up))
         .collect();
-    apply_steps(&conn, &steps)?;
+    apply_parts(&conn, &parts)?;
     let schema = introspect(&conn)?;
     Ok(Replayed { conn, schema })
 }
@@ -519,7 +535,12 @@ mod tests {
     #[test]
     fn a_statement_line_past_usize_saturates() -> Result<()> {
         let conn = Connection::open_in_memory()?;
-        match run_part(&conn, &migration("3.8", (usize::MAX, 0)), Direction::Up) {
+        match run_part(
+            &conn,
+            &migration("3.8", (usize::MAX, 0)),
+            Direction::Up,
+            &Lookup::replay(),
+        ) {
             Err(Error::Statement(e)) => assert_eq!(e.line, usize::MAX),
             other => panic!("expected a statement error, got {other:?}"),
         }

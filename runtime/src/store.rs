@@ -30,7 +30,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::replay::Direction;
 use crate::sqlite_version::SqliteVersion;
+use crate::step::StepMarker;
 use crate::{Error, Result};
 
 const MAGIC: &str = "-- stillroom migration";
@@ -399,7 +401,57 @@ impl Migration {
                 m.lines = (i + 2, 0);
             }
         }
+        // Rust step markers (`-- rust: NAME`), checked only where a part
+        // may have one: this runs for every file at every startup.
+        for (part, first) in [(Some(&m.up), m.lines.0), (m.down.as_ref(), m.lines.1)] {
+            if let Some(part) = part.filter(|p| p.contains("rust:")) {
+                crate::step::check_part(part, first).map_err(|(line, why)| bad(line, why))?;
+            }
+        }
         Ok(m)
+    }
+
+    /// The Rust steps a part marks (`-- rust: NAME` lines), in order, with
+    /// their lines in the file.
+    ///
+    /// ```
+    /// # fn main() -> stillroom::Result<()> {
+    /// use std::path::Path;
+    /// use stillroom::{Direction, Migration, StepMarker};
+    ///
+    /// let text = "-- stillroom migration
+    /// -- revision: 0004_tags
+    /// -- parent: 0003_x
+    /// -- message: tags
+    ///
+    /// -- migrate:up
+    /// CREATE TABLE tag (id INTEGER PRIMARY KEY, job_id INTEGER, label TEXT);
+    /// -- rust: move_tags
+    ///
+    /// -- migrate:down
+    /// DROP TABLE tag;
+    /// ";
+    /// let m = Migration::parse(text, Path::new("0004_tags.sql"))?;
+    /// assert_eq!(m.rust_steps(Direction::Up), [StepMarker { name: "move_tags", line: 8 }]);
+    /// assert_eq!(m.rust_steps(Direction::Down), []);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rust_steps(&self, direction: Direction) -> Vec<StepMarker<'_>> {
+        let (part, first) = match direction {
+            Direction::Up => (Some(&self.up), self.lines.0),
+            Direction::Down => (self.down.as_ref(), self.lines.1),
+        };
+        let Some(part) = part.filter(|p| p.contains("rust:")) else {
+            return Vec::new();
+        };
+        crate::step::markers(part)
+            .into_iter()
+            .map(|(line, name)| StepMarker {
+                name,
+                line: first.max(1).saturating_add(line - 1),
+            })
+            .collect()
     }
 }
 

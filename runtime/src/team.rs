@@ -490,6 +490,15 @@ fn from_scratch(
     }
     let mut notes = String::new();
     for m in &history.migrations[..=j] {
+        // A Rust step may seed rows a new database needs, or only move
+        // rows between tables the squash creates directly: for review.
+        for step in m.rust_steps(crate::Direction::Up) {
+            flagged.push(format!("`{}`: Rust step `{}`", m.revision, step.name));
+            notes.push_str(&format!(
+                "-- from `{}`:\n-- -- rust: {}\n",
+                m.revision, step.name
+            ));
+        }
         for statement in crate::sql_text::split_statements(&m.up) {
             // The first word after any comments.
             let first = crate::sql_text::tokenize(statement.sql)
@@ -510,7 +519,7 @@ fn from_scratch(
         }
     }
     if !notes.is_empty() {
-        up.push_str("\n-- Data statements of the squashed revisions, for review: a new database\n-- gets none of them unless you uncomment those that still matter.\n");
+        up.push_str("\n-- Data statements and Rust steps of the squashed revisions, for review: a new\n-- database gets none of them unless you uncomment those that still matter.\n");
         up.push_str(&notes);
     }
     squashed.up = up;
@@ -569,7 +578,7 @@ mod tests {
             Path::new("0001_a.sql"),
         )?;
         let second = Migration::parse(
-            "-- stillroom migration\n-- revision: 0002_b\n-- parent: 0001_a\n-- message: b\n-- foreign-keys: off\n\n-- migrate:up\nCREATE TABLE \"_stillroom_new_t\" (id INTEGER PRIMARY KEY, x TEXT NOT NULL DEFAULT '');\nINSERT INTO \"_stillroom_new_t\" (id, x) SELECT id, coalesce(x, '') FROM t;\nDROP TABLE t;\nALTER TABLE \"_stillroom_new_t\" RENAME TO t;\n",
+            "-- stillroom migration\n-- revision: 0002_b\n-- parent: 0001_a\n-- message: b\n-- foreign-keys: off\n\n-- migrate:up\n-- rust: seed_more\nCREATE TABLE \"_stillroom_new_t\" (id INTEGER PRIMARY KEY, x TEXT NOT NULL DEFAULT '');\nINSERT INTO \"_stillroom_new_t\" (id, x) SELECT id, coalesce(x, '') FROM t;\nDROP TABLE t;\nALTER TABLE \"_stillroom_new_t\" RENAME TO t;\n",
             Path::new("0002_b.sql"),
         )?;
         let history = History {
@@ -578,7 +587,19 @@ mod tests {
         let mut squashed = second;
         let mut flagged = Vec::new();
         from_scratch(&history, 1, &mut squashed, &mut flagged)?;
-        assert_eq!(flagged, ["`0001_a`: INSERT INTO t VALUES (1, 'x')"]);
+        assert_eq!(
+            flagged,
+            [
+                "`0001_a`: INSERT INTO t VALUES (1, 'x')",
+                "`0002_b`: Rust step `seed_more`"
+            ]
+        );
+        assert!(
+            squashed.up.contains("-- -- rust: seed_more\n"),
+            "{}",
+            squashed.up
+        );
+        assert!(squashed.rust_steps(crate::Direction::Up).is_empty());
         assert!(
             squashed.up.contains("-- INSERT INTO t VALUES (1, 'x')"),
             "{}",

@@ -1304,3 +1304,50 @@ fn the_guides_team_walkthrough_shows_real_output() {
         ("team-upgrade-squashed", session("upgrade", &squashed)),
     ]);
 }
+
+#[test]
+fn a_rust_step_revision_through_the_command_line() {
+    let s = Scratch::new("rust-step");
+    let dir = s.migrations("migrations");
+    let db = s.join("app.db");
+    s.db(
+        &dir,
+        &db,
+        &["revision", "-m", "recount jobs", "--rust", "recount_jobs"],
+    )
+    .ok()
+    .stdout_has("wrote ")
+    .stdout_has("#[stillroom::step]")
+    .stdout_has("fn recount_jobs(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {");
+    let text = read(&dir.join("0004_recount_jobs.sql"));
+    assert!(text.contains("\n-- rust: recount_jobs\n"), "{text}");
+    s.db(&dir, &db, &["history"])
+        .ok()
+        .stdout_has("0004_recount_jobs  recount jobs  (rust: recount_jobs)  (head)");
+    // This program does not register the step: a first upgrade is refused,
+    // naming it, and leaves no database file behind.
+    s.db(&dir, &db, &["upgrade"])
+        .exits(1)
+        .stderr_has(
+            "the migrations run Rust steps this program does not register, so nothing was run",
+        )
+        .stderr_has("`recount_jobs` (")
+        .stderr_has("0004_recount_jobs.sql:8, revision `0004_recount_jobs`");
+    assert_no_database(&db);
+    // Up to the revision before it works, and so does its offline SQL.
+    s.db(&dir, &db, &["upgrade", R3]).ok();
+    s.db(&dir, &db, &["upgrade", "--sql", "--from", R1, R3])
+        .ok();
+    s.db(&dir, &db, &["upgrade", "--sql", "--from", R3])
+        .exits(1)
+        .stderr_has("runs the Rust step `recount_jobs`, which a SQL script cannot contain");
+    // A name that is not an identifier writes nothing.
+    s.db(
+        &dir,
+        &db,
+        &["revision", "-m", "bad", "--rust", "recount-jobs"],
+    )
+    .exits(1)
+    .stderr_has("does not name a step");
+    assert_eq!(sql_files(&dir).len(), 4);
+}

@@ -22,7 +22,7 @@ use crate::diff::{DiffOptions, diff};
 use crate::introspect::{LiveSchema, introspect};
 use crate::ops::Op;
 use crate::render::render;
-use crate::replay::{Direction, apply_steps, replay};
+use crate::replay::{Direction, apply_parts, replay};
 use crate::store::History;
 use crate::{Error, Result};
 
@@ -226,7 +226,7 @@ impl Migrator<'_> {
         let mut convertible: Vec<(usize, usize, LiveSchema)> = Vec::new(); // (differences, k, schema)
         let mut closest: Option<(usize, usize)> = None; // (distance, k)
         for k in 1..=self.history.migrations.len() {
-            apply_steps(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
+            apply_parts(&memory, &[(&self.history.migrations[k - 1], Direction::Up)])?;
             let names = column_names(&memory)?;
             let distance = names.symmetric_difference(&live_names).count();
             if closest.is_none_or(|(d, _)| distance < d) {

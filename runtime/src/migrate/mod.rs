@@ -28,6 +28,7 @@ use crate::replay::{
     with_foreign_keys,
 };
 use crate::schema::Schema;
+use crate::step::{Lookup, Steps};
 use crate::store::{History, Migration};
 use crate::verify::{Verification, differences, fingerprint, verify_now};
 use crate::{Error, Result, registry};
@@ -247,6 +248,7 @@ pub struct Migrator<'a> {
     allow_data_loss: bool,
     lock_timeout: Duration,
     progress: Option<&'a Progress<'a>>,
+    steps: Option<&'a Steps<'a>>,
 }
 
 impl std::fmt::Debug for Migrator<'_> {
@@ -410,6 +412,7 @@ impl<'a> Migrator<'a> {
             allow_data_loss: false,
             lock_timeout: LOCK_TIMEOUT,
             progress: None,
+            steps: None,
         }
     }
 
@@ -553,6 +556,50 @@ impl<'a> Migrator<'a> {
         self
     }
 
+    /// Rust steps for this migrator, beside those the program registers
+    /// with `#[stillroom::step]` (a name given here wins).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::path::Path;
+    /// use stillroom::{History, Migration, Migrator, Step, StepResult, Steps, Verification};
+    ///
+    /// let text = "-- stillroom migration
+    /// -- revision: 0001_notes
+    /// -- parent: none
+    /// -- message: notes
+    ///
+    /// -- migrate:up
+    /// CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    /// -- rust: welcome_note
+    /// ";
+    /// let history = History { migrations: vec![Migration::parse(text, Path::new("0001_notes.sql"))?] };
+    /// let welcome = "Welcome!".to_owned();
+    /// let steps = Steps::new().add("welcome_note", |step: &mut Step<'_>| -> StepResult {
+    ///     step.insert("note", &["body"])?.row([&welcome])?;
+    ///     Ok(())
+    /// });
+    /// let conn = rusqlite::Connection::open_in_memory()?;
+    /// Migrator::new(&history).steps(&steps).verification(Verification::Off).migrate(&conn)?;
+    /// let body: String = conn.query_row("SELECT body FROM note", [], |r| r.get(0))?;
+    /// assert_eq!(body, "Welcome!");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn steps(mut self, steps: &'a Steps<'a>) -> Self {
+        self.steps = Some(steps);
+        self
+    }
+
+    /// Where this migrator's runs find Rust steps.
+    fn lookup(&self) -> Lookup<'a> {
+        Lookup {
+            extra: self.steps,
+            replaying: false,
+        }
+    }
+
     /// Runs one part of `m`, telling the progress callback and `tracing`
     /// how it goes.
     fn run(&self, conn: &Connection, m: &Migration, direction: Direction) -> Result<Duration> {
@@ -572,7 +619,7 @@ impl<'a> Migrator<'a> {
             direction,
         });
         let started = Instant::now();
-        run_part_reporting(conn, m, direction, &mut |r| {
+        run_part_reporting(conn, m, direction, &self.lookup(), &mut |r| {
             tell(Event::Rebuilt {
                 migration: m,
                 table: r.table,
@@ -640,7 +687,7 @@ impl<'a> Migrator<'a> {
             let memory = Connection::open_in_memory()?;
             memory.execute_batch("PRAGMA foreign_keys = ON")?;
             for (k, m) in self.history.migrations.iter().enumerate() {
-                crate::replay::apply_steps(&memory, &[(m, Direction::Up)])?;
+                crate::replay::apply_parts(&memory, &[(m, Direction::Up)])?;
                 if k >= applied.len() {
                     let replayed = crate::introspect::introspect(&memory)?;
                     if crate::compare::compare(&live.schema, &replayed.schema).is_empty() {
@@ -1039,6 +1086,12 @@ impl<'a> Migrator<'a> {
             let Some(plan) = self.reconcile(&applied)?.filter(|p| p.changes_anything()) else {
                 return Err(e);
             };
+            let holes: Vec<(&Migration, Direction)> = plan
+                .holes
+                .iter()
+                .map(|&p| (&self.history.migrations[p], Direction::Up))
+                .collect();
+            self.lookup().check(&holes)?;
             let holes_need_fk_off = plan
                 .holes
                 .iter()
@@ -1074,6 +1127,9 @@ impl<'a> Migrator<'a> {
             });
         }
         let pending = &self.history.migrations[current..end];
+        let runs: Vec<(&Migration, Direction)> =
+            pending.iter().map(|m| (m, Direction::Up)).collect();
+        self.lookup().check(&runs)?;
         let needs_fk_off = pending.iter().any(|m| m.foreign_keys_off);
         if !fk_off && needs_fk_off && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
@@ -1267,6 +1323,9 @@ impl<'a> Migrator<'a> {
         if !self.allow_data_loss && !losses.is_empty() {
             return Err(Error::DowngradeLosesData { losses });
         }
+        let runs: Vec<(&Migration, Direction)> =
+            steps.iter().map(|m| (m, Direction::Down)).collect();
+        self.lookup().check(&runs)?;
         if !fk_off && steps.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
             return Ok(Pass::NeedForeignKeysOff);
         }

@@ -162,6 +162,16 @@ impl Migrator<'_> {
             end.checked_sub(1)
                 .map_or("base", |i| migrations[i].revision.as_str())
         );
+        // A Rust step runs only in a program: no script can hold it.
+        if let Some((m, step)) = steps.iter().find_map(|&i| {
+            let m = &migrations[i];
+            Some((m, m.rust_steps(direction).first()?.name))
+        }) {
+            return Err(Error::OfflineStep {
+                revision: m.revision.clone(),
+                step: step.to_owned(),
+            });
+        }
         let mut script = Script::new(&title, fk_off);
         script.require_ledger(start, from);
         for i in steps {

@@ -46,10 +46,12 @@ struct GenClientTask {
 const DEFAULT: GenerateOptions = GenerateOptions {
     allow_data_loss: false,
     allow_loss_of: Vec::new(),
+    rust_step: None,
 };
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
     allow_loss_of: Vec::new(),
+    rust_step: None,
 };
 
 fn v1() -> Result<Schema, stillroom::SchemaError> {
@@ -877,6 +879,7 @@ fn a_default_with_a_line_break_stays_on_its_header_line() -> TestResult {
         GenerateOptions {
             allow_data_loss: true,
             allow_loss_of: Vec::new(),
+            rust_step: None,
         },
     )?)?;
     let text = fs::read_to_string(&path)?;
@@ -923,6 +926,7 @@ fn data_loss_is_allowed_per_table_or_column() -> TestResult {
     let only = |scopes: &[&str]| GenerateOptions {
         allow_data_loss: false,
         allow_loss_of: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        rust_step: None,
     };
     let refusals = |scopes: &[&str]| -> Result<Vec<String>, Box<dyn std::error::Error>> {
         match generate(dir.path(), &after, "drop", only(scopes)) {

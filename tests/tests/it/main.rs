@@ -20,5 +20,6 @@ mod readme;
 mod rebuild;
 mod refusals;
 mod render;
+mod steps;
 mod team;
 mod types;

@@ -188,6 +188,7 @@ fn generate_all(dir: &Path, steps: &[(Schema, &str)], lossy: bool) -> TestResult
             GenerateOptions {
                 allow_data_loss: lossy,
                 allow_loss_of: Vec::new(),
+                rust_step: None,
             },
         )?;
         if generated == Generated::NothingToDo {

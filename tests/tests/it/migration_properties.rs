@@ -919,6 +919,7 @@ fn mutate(b: &mut Model, a: &Model, m: &Mutation, fresh: &mut Fresh) -> Option<S
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
     allow_loss_of: Vec::new(),
+    rust_step: None,
 };
 
 fn err<E: std::fmt::Display>(context: &str) -> impl Fn(E) -> String + '_ {

@@ -25,10 +25,12 @@ use stillroom::{
 const DEFAULT: GenerateOptions = GenerateOptions {
     allow_data_loss: false,
     allow_loss_of: Vec::new(),
+    rust_step: None,
 };
 const LOSSY: GenerateOptions = GenerateOptions {
     allow_data_loss: true,
     allow_loss_of: Vec::new(),
+    rust_step: None,
 };
 
 /// Generates the migration to `schema` into `dir` and returns it.

@@ -199,6 +199,7 @@ fn with_failing_rebuild(s: &Setup) -> Result<History, Box<dyn std::error::Error>
         GenerateOptions {
             allow_data_loss: true,
             allow_loss_of: Vec::new(),
+            rust_step: None,
         },
     )?;
     Ok(s.history()?)
