@@ -426,6 +426,9 @@ impl<'a> Cli<'a> {
                     allow_loss_of,
                     rust_step: rust,
                 };
+                if autogenerate {
+                    session.note_skipped_steps();
+                }
                 self.revision(&dir, &message, autogenerate, options, out)
             }
             Command::Upgrade { target, sql, from } => session.upgrade(
@@ -458,7 +461,10 @@ impl<'a> Cli<'a> {
             Command::Adopt { sql } => session.adopt(db, sql),
             Command::Inspect { output } => session.inspect(db, output.as_deref()),
             Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
-            Command::Check => session.check(),
+            Command::Check => {
+                session.note_skipped_steps();
+                session.check()
+            }
             Command::Verify => session.verify(db),
             Command::AcceptEdited { revision } => {
                 let conn = self.open(db, false)?;
@@ -770,6 +776,17 @@ struct Session<'s, 'a> {
 }
 
 impl Session<'_, '_> {
+    /// Says which Rust steps the replay (of `generate`, `check`) skips
+    /// because this program does not register them.
+    fn note_skipped_steps(&self) {
+        for step in crate::step::unregistered(self.history, self.cli.steps) {
+            anstream::println!(
+                "{}: the replay skips the Rust step {step}, which this program does not register, assuming it changes no schema",
+                self.out.dim("note")
+            );
+        }
+    }
+
     fn upgrade(
         &self,
         db: Option<&Path>,

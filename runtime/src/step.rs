@@ -196,6 +196,24 @@ pub(crate) fn is_registered(name: &str) -> bool {
     registered().any(|s| s.name == name)
 }
 
+/// The Rust steps of `history`'s up parts that `extra` and this program's
+/// registry lack, as `` `name` (revision `r`) ``: what a replay skips.
+pub(crate) fn unregistered(history: &crate::History, extra: Option<&Steps<'_>>) -> Vec<String> {
+    history
+        .migrations
+        .iter()
+        .flat_map(|m| {
+            m.rust_steps(Direction::Up)
+                .into_iter()
+                .filter(|s| {
+                    !is_registered(s.name) && !extra.is_some_and(|e| e.names().any(|n| n == s.name))
+                })
+                .map(|s| format!("`{}` (revision `{}`)", s.name, m.revision))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The steps `#[stillroom::step]` registered in this program.
 fn registered() -> impl Iterator<Item = &'static RegisteredStep> {
     inventory::iter::<RegisteredStep>.into_iter()

@@ -1324,6 +1324,9 @@ fn a_rust_step_revision_through_the_command_line() {
     s.db(&dir, &db, &["history"])
         .ok()
         .stdout_has("0004_recount_jobs  recount jobs  (rust: recount_jobs)  (head)");
+    s.db(&dir, &db, &["check"])
+        .ok()
+        .stdout_has("note: the replay skips the Rust step `recount_jobs` (revision `0004_recount_jobs`), which this program does not register");
     // This program does not register the step: a first upgrade is refused,
     // naming it, and leaves no database file behind.
     s.db(&dir, &db, &["upgrade"])
