@@ -165,7 +165,7 @@ pub use replay::{Direction, Replayed, replay};
 /// names one version of it (`use stillroom::rusqlite::Connection;`).
 pub use rusqlite;
 pub use schema::{
-    Action, Column, ForeignKey, Index, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
+    Action, Column, ForeignKey, Index, Kind, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
     quote_ident, quote_literal,
 };
 pub use step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, Writer};
@@ -353,6 +353,7 @@ pub mod __private {
         fn column(name: &str) -> Column {
             let mut column = Column::new(name, T::SQL_TYPE);
             column.nullable = T::NULLABLE;
+            column.kind = T::KIND;
             column
                 .checks
                 .extend(T::CHECK.map(|check| check.render(name)));

@@ -2,7 +2,7 @@
 
 use rusqlite::types::{FromSql, ToSql};
 
-use crate::schema::{SqlType, quote_ident, quote_literal};
+use crate::schema::{Kind, SqlType, quote_ident, quote_literal};
 
 /// A Rust type that can be stored in one SQLite column.
 ///
@@ -76,6 +76,10 @@ pub trait ColumnType: ToSql + FromSql {
     const NULLABLE: bool = false;
     /// A CHECK every stored value must pass, if any.
     const CHECK: Option<ValueCheck> = None;
+    /// What the type holds beyond its SQLite type (a `bool`, a timestamp),
+    /// for databases with richer types; `None` for a type of your own,
+    /// which such a database stores as [`SQL_TYPE`](Self::SQL_TYPE) says.
+    const KIND: Option<Kind> = None;
 }
 
 /// A constraint on a column's values, rendered as a CHECK.
@@ -107,25 +111,31 @@ impl ValueCheck {
 }
 
 macro_rules! column_types {
-    ($sql:ident: $($t:ty),+ $(,)?) => {
+    ($sql:ident / $kind:ident: $($t:ty),+ $(,)?) => {
         $(impl ColumnType for $t {
             const SQL_TYPE: SqlType = SqlType::$sql;
+            const KIND: Option<Kind> = Some(Kind::$kind);
         })+
     };
 }
 
-column_types!(Integer: i8, i16, i32, i64, u8, u16, u32);
-column_types!(Real: f32, f64);
-column_types!(Text: String);
-column_types!(Blob: Vec<u8>);
+column_types!(Integer / SmallInt: i8, i16, u8);
+column_types!(Integer / Int: i32, u16);
+column_types!(Integer / BigInt: i64, u32);
+column_types!(Real / Float: f32);
+column_types!(Real / Double: f64);
+column_types!(Text / Text: String);
+column_types!(Blob / Bytes: Vec<u8>);
 
 impl<const N: usize> ColumnType for [u8; N] {
     const SQL_TYPE: SqlType = SqlType::Blob;
+    const KIND: Option<Kind> = Some(Kind::Bytes);
 }
 
 impl ColumnType for bool {
     const SQL_TYPE: SqlType = SqlType::Integer;
     const CHECK: Option<ValueCheck> = Some(ValueCheck::Boolean);
+    const KIND: Option<Kind> = Some(Kind::Bool);
 }
 
 /// Any value, as stored: the column type of STRICT's `ANY` columns.
@@ -137,32 +147,36 @@ impl<T: ColumnType> ColumnType for Option<T> {
     const SQL_TYPE: SqlType = T::SQL_TYPE;
     const NULLABLE: bool = true;
     const CHECK: Option<ValueCheck> = T::CHECK;
+    const KIND: Option<Kind> = T::KIND;
 }
 
 #[cfg(feature = "chrono")]
+column_types!(Text / Date: chrono::NaiveDate);
+#[cfg(feature = "chrono")]
+column_types!(Text / Time: chrono::NaiveTime);
+#[cfg(feature = "chrono")]
+column_types!(Text / Timestamp: chrono::NaiveDateTime);
+#[cfg(feature = "chrono")]
 column_types!(
-    Text: chrono::NaiveDate,
-    chrono::NaiveTime,
-    chrono::NaiveDateTime,
-    chrono::DateTime<chrono::Utc>,
+    Text / TimestampTz: chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::Local>,
     chrono::DateTime<chrono::FixedOffset>,
 );
 
 #[cfg(feature = "time")]
-column_types!(
-    Text: time::Date,
-    time::Time,
-    time::PrimitiveDateTime,
-    time::OffsetDateTime,
-    time::UtcDateTime,
-);
+column_types!(Text / Date: time::Date);
+#[cfg(feature = "time")]
+column_types!(Text / Time: time::Time);
+#[cfg(feature = "time")]
+column_types!(Text / Timestamp: time::PrimitiveDateTime);
+#[cfg(feature = "time")]
+column_types!(Text / TimestampTz: time::OffsetDateTime, time::UtcDateTime);
 
 #[cfg(feature = "uuid")]
-column_types!(Blob: uuid::Uuid);
+column_types!(Blob / Uuid: uuid::Uuid);
 
 #[cfg(feature = "serde_json")]
-column_types!(Text: serde_json::Value);
+column_types!(Text / Json: serde_json::Value);
 
 #[cfg(test)]
 mod tests {

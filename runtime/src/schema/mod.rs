@@ -197,7 +197,7 @@ impl Table {
 /// jobs.primary_key.columns.push("id".into());
 /// assert!(jobs.create_table_sql().contains(r#""note" TEXT DEFAULT ''"#));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Column {
     /// The column's name in SQL.
     pub name: String,
@@ -213,6 +213,36 @@ pub struct Column {
     /// The column's previous name, when the model says it was renamed. Used by
     /// the migration generator; it does not appear in the DDL.
     pub renamed_from: Option<String>,
+    /// What the model's Rust type holds, when it says more than `sql_type`
+    /// (a `bool`, a timestamp, a UUID): a database with richer types than
+    /// SQLite's picks its own from it. SQLite's DDL ignores it, and so does
+    /// comparing two columns (`==`): a column read from a database has none.
+    pub kind: Option<Kind>,
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        // `kind` is a hint, not part of the column: see its doc.
+        self.name == other.name
+            && self.sql_type == other.sql_type
+            && self.nullable == other.nullable
+            && self.default == other.default
+            && self.checks == other.checks
+            && self.renamed_from == other.renamed_from
+    }
+}
+
+impl Eq for Column {}
+
+impl std::hash::Hash for Column {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.sql_type.hash(state);
+        self.nullable.hash(state);
+        self.default.hash(state);
+        self.checks.hash(state);
+        self.renamed_from.hash(state);
+    }
 }
 
 impl Column {
@@ -225,8 +255,57 @@ impl Column {
             default: None,
             checks: Vec::new(),
             renamed_from: None,
+            kind: None,
         }
     }
+}
+
+/// What a column's Rust type holds, beyond its SQLite type: the types of
+/// PostgreSQL (and of SQL generally) that SQLite folds into `INTEGER`,
+/// `TEXT` and `BLOB`. [`ColumnType::KIND`](crate::ColumnType::KIND) gives
+/// it; the derive records it on each [`Column`].
+///
+/// ```
+/// use stillroom::{Kind, Model};
+///
+/// #[derive(Model)]
+/// struct Job { #[model(primary_key)] id: i64, done: bool, title: String }
+///
+/// let t = Job::table();
+/// assert_eq!(t.column("done").and_then(|c| c.kind), Some(Kind::Bool));
+/// assert_eq!(t.column("id").and_then(|c| c.kind), Some(Kind::BigInt));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `bool`.
+    Bool,
+    /// `i8`, `i16`, `u8`: two bytes.
+    SmallInt,
+    /// `i32`, `u16`: four bytes.
+    Int,
+    /// `i64`, `u32`: eight bytes.
+    BigInt,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// `String`.
+    Text,
+    /// `Vec<u8>`, `[u8; N]`.
+    Bytes,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time without a time zone.
+    Timestamp,
+    /// An instant (a date and time with a time zone, or UTC).
+    TimestampTz,
+    /// A UUID.
+    Uuid,
+    /// A JSON value.
+    Json,
 }
 
 /// A column's declared SQL type.
