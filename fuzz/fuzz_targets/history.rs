@@ -101,6 +101,7 @@ fn check_append(mut h: History, next: &str) {
         revision: next.to_owned(),
         parent: h.head().map(|m| m.revision.clone()),
         message: "next".to_owned(),
+        dialect: Default::default(),
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),

@@ -329,6 +329,32 @@ pub enum Error {
         /// The migrations directory.
         dir: PathBuf,
     },
+    /// Something the models or migrations ask for that this database
+    /// cannot do.
+    #[error("{message}")]
+    Unsupported {
+        /// What, and what to do instead.
+        message: String,
+    },
+    /// The PostgreSQL client failed (connecting, a query of stillroom's).
+    #[cfg(feature = "postgres")]
+    #[error("{}", crate::dialect::postgres::describe(.0))]
+    Postgres(#[from] postgres::Error),
+    /// A statement of a migration failed on PostgreSQL.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    PostgresStatement(Box<crate::dialect::postgres::PgStatementError>),
+    /// The migrations are written for another database than the one they
+    /// were given.
+    #[error("{} is written for {written_for}, and this is {running_on}: migration files are SQL of one database. To run on {running_on}, generate a history for it from the models (`db revision --autogenerate` against a {running_on} database) and copy the data over (see the guide's \"Moving to PostgreSQL\")", path.display())]
+    WrongDialect {
+        /// A file of the history.
+        path: PathBuf,
+        /// What it is written for.
+        written_for: crate::Dialect,
+        /// What it was given to run on.
+        running_on: crate::Dialect,
+    },
     /// A Rust step failed (returned an error or panicked); the upgrade was
     /// rolled back.
     #[error(transparent)]

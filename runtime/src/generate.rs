@@ -147,6 +147,7 @@ pub fn generate(
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
+        dialect: Default::default(),
         requires: None,
         foreign_keys_off: up_sql.foreign_keys_off,
         data_loss: up.data_loss.clone(),
@@ -268,7 +269,7 @@ fn expect_same(live: &LiveSchema, expected: &Schema, problem: &str) -> Result<()
 /// `previous` with `renamed_from` set on every table and column the `up`
 /// operations renamed, so the reverse diff renames them back instead of
 /// dropping and adding.
-fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
+pub(crate) fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
     let mut tables = previous.tables().to_vec();
     let table_named = |tables: &mut Vec<crate::Table>, name: &str| {
         tables
@@ -339,6 +340,7 @@ pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
+        dialect: history.dialect(),
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),
@@ -379,6 +381,7 @@ pub fn step_revision(dir: &Path, message: &str, step: &str) -> Result<PathBuf> {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
+        dialect: history.dialect(),
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),
@@ -412,7 +415,7 @@ fn check_step_name(name: &str) -> Result<()> {
 /// later command, the application's start included, would then refuse)
 /// is never left in the directory. Returns the migration as read back (its
 /// line numbers and checksum as the runner will see them).
-fn write_migration(dir: &Path, migration: &Migration) -> Result<Migration> {
+pub(crate) fn write_migration(dir: &Path, migration: &Migration) -> Result<Migration> {
     let io = |path: &Path| {
         let path = path.to_owned();
         move |source| Error::Io { path, source }

@@ -122,6 +122,7 @@ pub mod guide {
 }
 mod compare;
 mod connection;
+mod dialect;
 mod diff;
 mod error;
 mod generate;
@@ -146,6 +147,9 @@ mod verify;
 
 pub use compare::{Against, Difference, compare};
 pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
+pub use dialect::Dialect;
+#[cfg(feature = "postgres")]
+pub use dialect::postgres;
 pub use diff::{Diff, DiffOptions, Refused, diff};
 pub use error::{Error, QueryError, Result, StatementError};
 pub use generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
@@ -165,8 +169,8 @@ pub use replay::{Direction, Replayed, replay};
 /// names one version of it (`use stillroom::rusqlite::Connection;`).
 pub use rusqlite;
 pub use schema::{
-    Action, Column, ForeignKey, Index, Kind, PrimaryKey, Problem, Schema, SchemaError, SqlType, Table,
-    quote_ident, quote_literal,
+    Action, Column, ForeignKey, Index, Kind, PrimaryKey, Problem, Schema, SchemaError, SqlType,
+    Table, quote_ident, quote_literal,
 };
 pub use step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, Writer};
 /// Derives [`Model`](trait@Model) for a struct with named fields: one table,

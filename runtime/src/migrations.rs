@@ -103,6 +103,7 @@ impl Migrations {
 
     /// The files parsed, in file-name order, not checked as a history: what
     /// the command line shows of a history with two heads.
+    #[cfg(feature = "cli")]
     pub(crate) fn unordered(&self) -> Result<Vec<Migration>> {
         let dir = Path::new(self.dir);
         self.files

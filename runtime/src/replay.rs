@@ -461,6 +461,7 @@ pub fn replay(history: &History) -> Result<Replayed> {
 /// [`replay`] on `conn`, a new empty database (the fuzz targets give one
 /// with limits on memory and time).
 pub(crate) fn replay_on(conn: Connection, history: &History) -> Result<Replayed> {
+    history.expect_dialect(crate::Dialect::Sqlite)?;
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     for m in &history.migrations {
         check_version(m)?;
@@ -508,6 +509,7 @@ mod tests {
             revision: "0001".into(),
             parent: None,
             message: String::new(),
+            dialect: Default::default(),
             requires: Some(requires.into()),
             foreign_keys_off: false,
             data_loss: Vec::new(),

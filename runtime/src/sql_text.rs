@@ -324,9 +324,43 @@ pub(crate) fn mentions(sql: &str, name: &str) -> bool {
     })
 }
 
+/// `sql` with every mention of the name `from` (a word or a quoted name,
+/// case-insensitive) spelt `to`, quoted; the rest of the text as written.
+#[cfg_attr(
+    not(feature = "postgres"),
+    allow(dead_code, reason = "used by the PostgreSQL renderer")
+)]
+pub(crate) fn rename_identifier(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for t in tokenize(sql) {
+        let mentions = match t {
+            Token::Word(w) => w.eq_ignore_ascii_case(from),
+            Token::Quoted(_) => t.name().eq_ignore_ascii_case(from),
+            _ => false,
+        };
+        if mentions {
+            let start = t.source().as_ptr() as usize - sql.as_ptr() as usize;
+            out.push_str(&sql[at..start]);
+            out.push_str(&crate::schema::quote_ident(to));
+            at = start + t.source().len();
+        }
+    }
+    out.push_str(&sql[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_identifier_is_respelt_and_nothing_else() {
+        assert_eq!(
+            rename_identifier("amount > 0 AND \"Amount\" < 'amount'", "amount", "total"),
+            "\"total\" > 0 AND \"total\" < 'amount'"
+        );
+    }
 
     #[test]
     fn canonical_ignores_spacing_and_keyword_case() {

@@ -192,12 +192,14 @@ pub(crate) fn missing_message(missing: &[String], known: &[String]) -> String {
 }
 
 /// Whether `#[stillroom::step]` registers `name` in this program.
+#[cfg(feature = "cli")]
 pub(crate) fn is_registered(name: &str) -> bool {
     registered().any(|s| s.name == name)
 }
 
 /// The Rust steps of `history`'s up parts that `extra` and this program's
 /// registry lack, as `` `name` (revision `r`) ``: what a replay skips.
+#[cfg(feature = "cli")]
 pub(crate) fn unregistered(history: &crate::History, extra: Option<&Steps<'_>>) -> Vec<String> {
     history
         .migrations

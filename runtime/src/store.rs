@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::dialect::Dialect;
 use crate::replay::Direction;
 use crate::sqlite_version::SqliteVersion;
 use crate::step::StepMarker;
@@ -72,6 +73,9 @@ pub struct Migration {
     pub parent: Option<String>,
     /// What it does, in the author's words.
     pub message: String,
+    /// The database it is written for (`-- dialect: postgres`; SQLite when
+    /// the header does not say).
+    pub dialect: Dialect,
     /// The oldest SQLite version it needs, as written (`3.37.0`).
     pub requires: Option<String>,
     /// Whether foreign key enforcement must be off while it runs.
@@ -150,6 +154,9 @@ impl Migration {
             self.parent.as_deref().unwrap_or("none")
         );
         let _ = writeln!(out, "-- message: {}", escape(&self.message));
+        if self.dialect != Dialect::Sqlite {
+            let _ = writeln!(out, "-- dialect: {}", self.dialect.header_name());
+        }
         if let Some(requires) = &self.requires {
             let _ = writeln!(out, "-- requires: SQLite {requires}");
         }
@@ -245,6 +252,7 @@ impl Migration {
             revision: String::new(),
             parent: None,
             message: String::new(),
+            dialect: Default::default(),
             requires: None,
             foreign_keys_off: false,
             data_loss: Vec::new(),
@@ -300,6 +308,9 @@ impl Migration {
                         }
                         m.requires = Some(version.to_owned());
                     }
+                    "dialect" => {
+                        m.dialect = value.parse().map_err(|why: String| bad(i + 1, why))?;
+                    }
                     "foreign-keys" if value == "off" => m.foreign_keys_off = true,
                     "foreign-keys" => {
                         return Err(bad(
@@ -320,7 +331,7 @@ impl Migration {
                         return Err(bad(
                             i + 1,
                             format!(
-                                "unknown header `{other}`; the header knows revision, parent, message, requires, foreign-keys, data-loss, down-data-loss and replaces"
+                                "unknown header `{other}`; the header knows revision, parent, message, dialect, requires, foreign-keys, data-loss, down-data-loss and replaces"
                             ),
                         ));
                     }
@@ -585,6 +596,29 @@ pub struct History {
 }
 
 impl History {
+    /// The database its files are written for (SQLite for an empty one).
+    ///
+    /// ```
+    /// assert_eq!(stillroom::History::default().dialect(), stillroom::Dialect::Sqlite);
+    /// ```
+    pub fn dialect(&self) -> Dialect {
+        self.migrations
+            .first()
+            .map_or(Dialect::Sqlite, |m| m.dialect)
+    }
+
+    /// Fails, saying how to go on, unless the history is for `dialect`.
+    pub(crate) fn expect_dialect(&self, dialect: Dialect) -> Result<()> {
+        match self.migrations.first() {
+            Some(m) if m.dialect != dialect => Err(Error::WrongDialect {
+                path: m.path.clone(),
+                written_for: m.dialect,
+                running_on: dialect,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Reads and checks every `.sql` file in `dir`. A directory that does not
     /// exist is an empty history.
     ///
@@ -619,6 +653,22 @@ impl History {
     /// # Ok::<(), stillroom::Error>(())
     /// ```
     pub fn order(migrations: Vec<Migration>, dir: &Path) -> Result<Self> {
+        // One database per history: a file of another dialect is a mistake
+        // (copied from another project, or left from before a move).
+        if let Some(first) = migrations.first()
+            && let Some(other) = migrations.iter().find(|m| m.dialect != first.dialect)
+        {
+            return Err(Error::InvalidHistory {
+                dir: dir.to_owned(),
+                message: format!(
+                    "{} is written for {} and {} for {}: a history is for one database. Keep the files of the database this application targets (a move to another database starts a new history, generated from the models)",
+                    first.path.display(),
+                    first.dialect,
+                    other.path.display(),
+                    other.dialect
+                ),
+            });
+        }
         // The usual case, checked in one pass: the files, in name order, are
         // already one line of distinct revisions. (This runs at every start.)
         let mut seen = std::collections::HashSet::with_capacity(migrations.len());
@@ -857,6 +907,7 @@ mod tests {
             revision: revision.into(),
             parent: parent.map(Into::into),
             message: "m".into(),
+            dialect: Default::default(),
             requires: Some("3.37.0".into()),
             foreign_keys_off: true,
             data_loss: vec!["drops column `a.b` and its values".into()],

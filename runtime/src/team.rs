@@ -382,6 +382,7 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
         revision: last.revision.clone(),
         parent: history.migrations[i].parent.clone(),
         message: format!("squash of {} to {}", range[0].revision, last.revision),
+        dialect: Default::default(),
         requires: range.iter().filter_map(|m| m.requires.clone()).max(),
         foreign_keys_off: range.iter().any(|m| m.foreign_keys_off),
         data_loss: Vec::new(),

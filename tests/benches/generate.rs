@@ -191,6 +191,7 @@ fn write(dir: &Path, n: usize, parent: Option<usize>, up: String) -> std::io::Re
         revision: revision.clone(),
         parent: parent.map(|p| format!("{p:04}_r")),
         message: "r".into(),
+        dialect: Default::default(),
         requires: Some("3.37.0".into()),
         foreign_keys_off: false,
         data_loss: Vec::new(),

@@ -188,6 +188,7 @@ fn file(n: usize, up: String) -> EmbeddedFile {
         revision: revision.clone(),
         parent: (n > 1).then(|| format!("{:04}_r", n - 1)),
         message: "r".into(),
+        dialect: Default::default(),
         requires: Some("3.37.0".into()),
         foreign_keys_off: false,
         data_loss: Vec::new(),

@@ -14,6 +14,7 @@ mod difference;
 
 pub use self::difference::{Against, Difference};
 
+use crate::dialect::Dialect;
 use crate::diff::{
     canonical_checks, canonical_default, canonical_foreign_key, foreign_key_set, match_schemas,
     same_type,
@@ -36,6 +37,16 @@ use crate::schema::{Column, ForeignKey, Index, Schema, Table, quote_ident};
 /// # Ok::<(), stillroom::SchemaError>(())
 /// ```
 pub fn compare(database: &Schema, expected: &Schema) -> Vec<Difference> {
+    compare_in(Dialect::Sqlite, database, expected)
+}
+
+/// [`compare`] with `dialect`'s equivalences (PostgreSQL's types compare by
+/// name).
+pub(crate) fn compare_in(
+    dialect: Dialect,
+    database: &Schema,
+    expected: &Schema,
+) -> Vec<Difference> {
     let matched = match_schemas(database, expected);
     let mut out = Vec::new();
     for table in &matched.tables.created {
@@ -77,7 +88,7 @@ pub fn compare(database: &Schema, expected: &Schema) -> Vec<Difference> {
         }
         for (_, n) in &m.pairs {
             if let Some(o) = db.column_ci(&n.name) {
-                columns(&mut out, (db, m.new), o, n);
+                columns(&mut out, dialect, (db, m.new), o, n);
             }
         }
         table_level(&mut out, db, m.new);
@@ -88,9 +99,15 @@ pub fn compare(database: &Schema, expected: &Schema) -> Vec<Difference> {
 }
 
 /// The differences of one column present on both sides.
-fn columns(out: &mut Vec<Difference>, tables: (&Table, &Table), o: &Column, n: &Column) {
+fn columns(
+    out: &mut Vec<Difference>,
+    dialect: Dialect,
+    tables: (&Table, &Table),
+    o: &Column,
+    n: &Column,
+) {
     let (table, column) = (tables.1.name.clone(), n.name.clone());
-    if !same_type(o, tables.0, n, tables.1) {
+    if !same_type(o, tables.0, n, tables.1, dialect) {
         out.push(Difference::Type {
             table: table.clone(),
             column: column.clone(),

@@ -9,7 +9,7 @@
 use std::fmt;
 
 mod matching;
-mod rules;
+pub(crate) mod rules;
 
 pub(crate) use self::matching::match_schemas;
 use self::matching::{ColumnMatch, renamed_name};
@@ -18,6 +18,7 @@ pub(crate) use self::rules::{
     foreign_key_set, is_rowid_alias, same_type,
 };
 use self::rules::{addable, droppable, lossless};
+use crate::dialect::Dialect;
 use crate::ops::{Op, Rebuild};
 use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
 
@@ -170,8 +171,21 @@ impl std::error::Error for Refused {}
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Refused> {
+    diff_in(Dialect::Sqlite, from, to, options)
+}
+
+/// [`diff`] for `dialect`: what its `ALTER TABLE` makes in place and what
+/// its types keep decide the ops (a PostgreSQL `RebuildTable` is rendered
+/// as `ALTER TABLE`s, never a copy).
+pub(crate) fn diff_in(
+    dialect: Dialect,
+    from: &Schema,
+    to: &Schema,
+    options: DiffOptions,
+) -> Result<Diff, Refused> {
     let mut cx = Cx {
         options,
+        dialect,
         data_loss: Vec::new(),
         refusals: Vec::new(),
     };
@@ -229,6 +243,7 @@ pub fn diff(from: &Schema, to: &Schema, options: DiffOptions) -> Result<Diff, Re
 
 struct Cx {
     options: DiffOptions,
+    dialect: Dialect,
     data_loss: Vec<String>,
     refusals: Vec<String>,
 }
@@ -298,24 +313,24 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
             );
         }
         let old_name = renamed_name(&d.name, &m.renames);
-        if !droppable(old, &old_name) {
+        if !droppable(old, &old_name, cx.dialect) {
             reasons.push(format!("drop column `{}`", d.name));
         }
     }
     for a in &m.added {
-        if let Err(why) = addable(a, new) {
-            if !a.nullable && a.default.is_none() {
-                cx.loss(
-                    name,
-                    Some(&a.name),
-                    format!("adds NOT NULL column `{name}.{}` without a default: fails if the table has rows", a.name),
-                    format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`", a.name),
-                );
-            }
+        if !a.nullable && a.default.is_none() {
+            cx.loss(
+                name,
+                Some(&a.name),
+                format!("adds NOT NULL column `{name}.{}` without a default: fails if the table has rows", a.name),
+                format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`", a.name),
+            );
+        }
+        if let Err(why) = addable(a, new, cx.dialect) {
             reasons.push(format!("add column `{}` ({why})", a.name));
         }
     }
-    table_level_changes(old, new, &m.added, &mut reasons);
+    table_level_changes(cx.dialect, old, new, &m.added, &mut reasons);
     // Renames run first, natively even before a rebuild: SQLite then rewrites
     // every reference to the column (other tables' foreign keys, indexes,
     // views, triggers), which a copy under a new name would not.
@@ -328,13 +343,17 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
     }
     if !reasons.is_empty() {
         // Say everything the rebuild does, not only what forced it.
-        for a in m.added.iter().filter(|a| addable(a, new).is_ok()) {
+        for a in m
+            .added
+            .iter()
+            .filter(|a| addable(a, new, cx.dialect).is_ok())
+        {
             reasons.push(format!("add column `{}`", a.name));
         }
         for d in m
             .dropped
             .iter()
-            .filter(|d| droppable(old, &renamed_name(&d.name, &m.renames)))
+            .filter(|d| droppable(old, &renamed_name(&d.name, &m.renames), cx.dialect))
         {
             reasons.push(format!("drop column `{}`", d.name));
         }
@@ -395,9 +414,9 @@ fn column_change(
     reasons: &mut Vec<String>,
 ) {
     let (table, col) = (&tables.1.name, &n.name);
-    if !same_type(o, tables.0, n, tables.1) {
+    if !same_type(o, tables.0, n, tables.1, cx.dialect) {
         reasons.push(format!("`{col}` type {} -> {}", o.sql_type, n.sql_type));
-        if !lossless(&o.sql_type, &n.sql_type) {
+        if !lossless(&o.sql_type, &n.sql_type, cx.dialect) {
             cx.loss(
                 table,
                 Some(col),
@@ -430,7 +449,13 @@ fn column_change(
 }
 
 /// Table-level differences only a rebuild can make.
-fn table_level_changes(old: &Table, new: &Table, added: &[&Column], reasons: &mut Vec<String>) {
+fn table_level_changes(
+    dialect: Dialect,
+    old: &Table,
+    new: &Table,
+    added: &[&Column],
+    reasons: &mut Vec<String>,
+) {
     let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
     if lower(&old.primary_key.columns) != lower(&new.primary_key.columns) {
         reasons.push(format!(
@@ -444,9 +469,9 @@ fn table_level_changes(old: &Table, new: &Table, added: &[&Column], reasons: &mu
     // A new column's own foreign key comes with its ADD COLUMN.
     let added_in_place = |fk: &ForeignKey| {
         fk.columns.len() == 1
-            && added
-                .iter()
-                .any(|a| a.name.eq_ignore_ascii_case(&fk.columns[0]) && addable(a, new).is_ok())
+            && added.iter().any(|a| {
+                a.name.eq_ignore_ascii_case(&fk.columns[0]) && addable(a, new, dialect).is_ok()
+            })
     };
     let mut kept = new.clone();
     kept.foreign_keys.retain(|fk| !added_in_place(fk));

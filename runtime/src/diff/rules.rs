@@ -1,5 +1,6 @@
 //! What SQLite can do in place, and what counts as the same or as a loss.
 
+use crate::dialect::Dialect;
 use crate::schema::{Column, ForeignKey, SqlType, Table};
 use crate::sql_text;
 
@@ -41,9 +42,13 @@ pub(crate) fn is_rowid_alias(column: &Column, table: &Table) -> bool {
 /// on two tables that are not STRICT, two spellings of one affinity
 /// (`VARCHAR(40)` and `TEXT`); on STRICT tables `INT` is `INTEGER`. Never a
 /// rowid and a column that is not one.
-pub(crate) fn same_type(a: &Column, at: &Table, b: &Column, bt: &Table) -> bool {
+pub(crate) fn same_type(a: &Column, at: &Table, b: &Column, bt: &Table, dialect: Dialect) -> bool {
     if a.sql_type == b.sql_type {
         return true;
+    }
+    // PostgreSQL's types are its own, compared by their canonical names.
+    if dialect == Dialect::Postgres {
+        return false;
     }
     if is_rowid_alias(a, at) != is_rowid_alias(b, bt) {
         return false;
@@ -55,13 +60,37 @@ pub(crate) fn same_type(a: &Column, at: &Table, b: &Column, bt: &Table) -> bool 
 
 /// Whether every value of type `from` survives as type `to`: the same
 /// affinity (SQLite converts no stored value), `ANY`, or numbers to text.
-pub(super) fn lossless(from: &SqlType, to: &SqlType) -> bool {
+pub(super) fn lossless(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
+    if dialect == Dialect::Postgres {
+        return postgres_lossless(from.as_sql(), to.as_sql());
+    }
     *to == SqlType::Any
         || affinity(from) == affinity(to)
         || matches!(
             (from, to),
             (SqlType::Integer | SqlType::Real, SqlType::Text)
         )
+}
+
+/// PostgreSQL: whether every value of type `from` converts to `to` and
+/// back unchanged: wider integers, `REAL` to `DOUBLE PRECISION`, integers
+/// to `NUMERIC` (and the small ones to `DOUBLE PRECISION`), anything to
+/// `TEXT`, a `VARCHAR` to a longer one.
+fn postgres_lossless(from: &str, to: &str) -> bool {
+    let rank = |t: &str| match t {
+        "SMALLINT" => Some(1),
+        "INTEGER" => Some(2),
+        "BIGINT" => Some(3),
+        _ => None,
+    };
+    let varchar =
+        |t: &str| -> Option<u64> { t.strip_prefix("VARCHAR(")?.strip_suffix(')')?.parse().ok() };
+    from == to
+        || to == "TEXT"
+        || matches!((rank(from), rank(to)), (Some(a), Some(b)) if a <= b)
+        || (rank(from).is_some() && to == "NUMERIC")
+        || (matches!(from, "SMALLINT" | "INTEGER" | "REAL") && to == "DOUBLE PRECISION")
+        || matches!((varchar(from), varchar(to)), (Some(a), Some(b)) if a <= b)
 }
 
 pub(crate) fn canonical_default(c: &Column) -> Option<String> {
@@ -78,7 +107,16 @@ pub(crate) fn canonical_checks(checks: &[String]) -> Vec<String> {
 
 /// Whether `ALTER TABLE ADD COLUMN` can add `column` to `table` (SQLite's
 /// documented limits), or why not.
-pub(super) fn addable(column: &Column, table: &Table) -> Result<(), &'static str> {
+pub(super) fn addable(
+    column: &Column,
+    table: &Table,
+    dialect: Dialect,
+) -> Result<(), &'static str> {
+    // PostgreSQL adds any column in place (a NOT NULL one fills its
+    // default into the rows; one without a default is refused by diff).
+    if dialect == Dialect::Postgres {
+        return Ok(());
+    }
     let default = canonical_default(column);
     if table
         .primary_key
@@ -121,7 +159,10 @@ pub(super) fn addable(column: &Column, table: &Table) -> Result<(), &'static str
 /// Whether `ALTER TABLE DROP COLUMN` can drop `column` from `table` (the
 /// table after renames): not in the key, a unique constraint, a foreign key
 /// or another column's or the table's CHECK. Indexes on it are dropped first.
-pub(super) fn droppable(table: &Table, column: &str) -> bool {
+pub(super) fn droppable(table: &Table, column: &str, dialect: Dialect) -> bool {
+    if dialect == Dialect::Postgres {
+        return true;
+    }
     let named = |list: &[String]| list.iter().any(|c| c.eq_ignore_ascii_case(column));
     let in_expr = |e: &String| sql_text::mentions(e, column);
     !named(&table.primary_key.columns)

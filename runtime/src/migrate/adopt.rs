@@ -130,6 +130,7 @@ impl Migrator<'_> {
     /// # }
     /// ```
     pub fn adoption_plan(&self, conn: &Connection) -> Result<Adoption> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         self.adoption_plan_inner(conn).map_err(|e| e.at(conn))
     }
 
@@ -147,6 +148,7 @@ impl Migrator<'_> {
     /// conversion and the ledger's rows), for review: what
     /// [`Migrator::adopt`] would do. Reads the database only.
     pub fn adoption_sql(&self, conn: &Connection) -> Result<String> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let adoption = self.adoption_plan(conn)?;
         Ok(super::offline::adoption_sql(
             &adoption,

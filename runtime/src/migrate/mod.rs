@@ -241,12 +241,12 @@ pub struct Status {
 /// ```
 #[derive(Clone, Copy)]
 pub struct Migrator<'a> {
-    history: &'a History,
+    pub(crate) history: &'a History,
     schema: Option<&'a Schema>,
-    verification: Verification,
+    pub(crate) verification: Verification,
     adopt_on_start: bool,
-    allow_data_loss: bool,
-    lock_timeout: Duration,
+    pub(crate) allow_data_loss: bool,
+    pub(crate) lock_timeout: Duration,
     progress: Option<&'a Progress<'a>>,
     steps: Option<&'a Steps<'a>>,
 }
@@ -666,6 +666,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let _span = tracing::info_span!("migrate", target = %target).entered();
         let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
             Ok(report) => report,
@@ -739,6 +740,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn downgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let _span = tracing::info_span!("downgrade", target = %target).entered();
         self.locked(conn, |fk_off| self.downgrade_pass(conn, target, fk_off))
     }
@@ -772,6 +774,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn stamp(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         self.locked(conn, |_| {
             ledger::create(conn)?;
             let applied = ledger::read(conn)?;
@@ -833,6 +836,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn accept_edited(&self, conn: &Connection, revision: &str) -> Result<()> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let position = self.position_of(revision)?;
         let m = &self.history.migrations[position];
         self.locked(conn, |_| {
@@ -878,6 +882,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn status(&self, conn: &Connection) -> Result<Status> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         self.status_inner(conn).map_err(|e| e.at(conn))
     }
 
@@ -941,6 +946,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn check_schema(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         self.check_schema_inner(conn).map_err(|e| e.at(conn))
     }
 
@@ -959,7 +965,7 @@ impl<'a> Migrator<'a> {
         verify_now(conn, self.models()?, verification)
     }
 
-    fn models(&self) -> Result<&'a Schema> {
+    pub(crate) fn models(&self) -> Result<&'a Schema> {
         match self.schema {
             Some(schema) => Ok(schema),
             None => Ok(registry()?),
@@ -1250,6 +1256,7 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn adopt(&self, conn: &Connection) -> Result<Report> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let report = self.locked(conn, |fk_off| {
             if ledger::exists(conn)? {
                 return Err(Error::AlreadyAdopted);
@@ -1372,7 +1379,7 @@ impl<'a> Migrator<'a> {
 
     /// The ledger must be the history's first revisions, with the same
     /// checksums.
-    fn check_ledger(&self, applied: &[Applied]) -> Result<()> {
+    pub(crate) fn check_ledger(&self, applied: &[Applied]) -> Result<()> {
         for (i, a) in applied.iter().enumerate() {
             let Some(m) = self
                 .history
@@ -1434,7 +1441,7 @@ impl<'a> Migrator<'a> {
     }
 
     /// The number of revisions `target` means, from `current`.
-    fn resolve(&self, target: &Target, current: usize) -> Result<usize> {
+    pub(crate) fn resolve(&self, target: &Target, current: usize) -> Result<usize> {
         let n = self.history.migrations.len();
         match target {
             Target::Head => Ok(n),

@@ -140,6 +140,7 @@ impl Migrator<'_> {
     /// # }
     /// ```
     pub fn sql(&self, from: Option<&str>, to: &Target) -> Result<String> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let start = match from {
             Some(revision) => self.position_of(revision)? + 1,
             None => 0,

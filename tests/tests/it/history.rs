@@ -64,12 +64,18 @@ fn file_error(
 
 #[test]
 fn malformed_headers_name_the_file_and_line() -> TestResult {
-    let cases: [(&str, String, usize, &str); 13] = [
+    let cases: [(&str, String, usize, &str); 14] = [
+        (
+            "unknown dialect",
+            "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- dialect: mysql\n\n-- migrate:up\nSELECT 1;\n".into(),
+            4,
+            "unknown dialect `mysql`; stillroom knows `sqlite` and `postgres`",
+        ),
         (
             "unknown key",
             "-- stillroom migration\n-- revision: 0001_a\n-- parent: none\n-- parnet: 0000\n\n-- migrate:up\nSELECT 1;\n".into(),
             4,
-            "unknown header `parnet`; the header knows revision, parent, message, requires, foreign-keys, data-loss, down-data-loss and replaces",
+            "unknown header `parnet`; the header knows revision, parent, message, dialect, requires, foreign-keys, data-loss, down-data-loss and replaces",
         ),
         (
             "missing revision",
@@ -810,5 +816,28 @@ fn an_empty_down_part_is_empty_not_missing() -> TestResult {
     let text = file("0001_a", "none", "SELECT 1;\n", Some(""));
     let m = Migration::parse(&text, Path::new("0001_a.sql"))?;
     assert_eq!(m.down.as_deref(), Some(""));
+    Ok(())
+}
+
+#[test]
+fn a_history_is_for_one_database() -> TestResult {
+    let dir = TempDir::new("history-dialects");
+    std::fs::create_dir_all(dir.path())?;
+    let file = |revision: &str, parent: &str, dialect: &str| {
+        format!(
+            "-- stillroom migration\n-- revision: {revision}\n-- parent: {parent}\n-- message: m\n{dialect}\n-- migrate:up\nSELECT 1;\n"
+        )
+    };
+    std::fs::write(dir.join("0001_a.sql"), file("0001_a", "none", ""))?;
+    std::fs::write(
+        dir.join("0002_b.sql"),
+        file("0002_b", "0001_a", "-- dialect: postgres\n"),
+    )?;
+    let err = History::read(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("0001_a.sql is written for SQLite and")
+            && err.contains("0002_b.sql for PostgreSQL: a history is for one database"),
+        "{err}"
+    );
     Ok(())
 }

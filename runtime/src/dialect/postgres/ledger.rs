@@ -1,0 +1,115 @@
+//! The ledger on PostgreSQL: the same table and columns as on SQLite, in
+//! the connection's current schema.
+
+use postgres::GenericClient;
+
+use crate::Result;
+use crate::ledger::Applied;
+use crate::store::Migration;
+
+pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations (
+    revision TEXT NOT NULL PRIMARY KEY,
+    parent TEXT,
+    position INTEGER NOT NULL UNIQUE,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    duration_ms BIGINT NOT NULL,
+    how TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stillroom_state (
+    key TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+);";
+
+/// UTC, ISO 8601 with milliseconds, as SQLite's ledger writes it.
+const NOW: &str =
+    "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+pub(crate) fn exists(client: &mut impl GenericClient) -> Result<bool> {
+    Ok(client
+        .query_one(
+            "SELECT to_regclass('stillroom_migrations') IS NOT NULL",
+            &[],
+        )?
+        .get(0))
+}
+
+pub(crate) fn create(client: &mut impl GenericClient) -> Result<()> {
+    Ok(client.batch_execute(CREATE)?)
+}
+
+pub(crate) fn read(client: &mut impl GenericClient) -> Result<Vec<Applied>> {
+    if !exists(client)? {
+        return Ok(Vec::new());
+    }
+    let rows = client.query(
+        "SELECT revision, parent, checksum, applied_at, duration_ms, how \
+         FROM stillroom_migrations ORDER BY position",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Applied {
+            revision: r.get(0),
+            parent: r.get(1),
+            checksum: r.get(2),
+            applied_at: r.get(3),
+            duration_ms: r.get(4),
+            how: r.get(5),
+        })
+        .collect())
+}
+
+pub(crate) fn record(
+    client: &mut impl GenericClient,
+    position: usize,
+    m: &Migration,
+    duration_ms: i64,
+    how: &str,
+) -> Result<()> {
+    let position = i32::try_from(position).unwrap_or(i32::MAX);
+    client.execute(
+        &format!(
+            "INSERT INTO stillroom_migrations \
+             (revision, parent, position, checksum, applied_at, duration_ms, how) \
+             VALUES ($1, $2, $3, $4, {NOW}, $5, $6)"
+        ),
+        &[
+            &m.revision,
+            &m.parent,
+            &position,
+            &m.checksum,
+            &duration_ms,
+            &how,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Removes the rows from `position` on (a downgrade, a stamp back).
+pub(crate) fn truncate(client: &mut impl GenericClient, position: usize) -> Result<()> {
+    let position = i32::try_from(position).unwrap_or(i32::MAX);
+    client.execute(
+        "DELETE FROM stillroom_migrations WHERE position >= $1",
+        &[&position],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn state(client: &mut impl GenericClient, key: &str) -> Result<Option<String>> {
+    if !exists(client)? {
+        return Ok(None);
+    }
+    Ok(client
+        .query_opt("SELECT value FROM stillroom_state WHERE key = $1", &[&key])?
+        .map(|r| r.get(0)))
+}
+
+pub(crate) fn set_state(client: &mut impl GenericClient, key: &str, value: &str) -> Result<()> {
+    client.execute(
+        "INSERT INTO stillroom_state (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&key, &value],
+    )?;
+    Ok(())
+}
