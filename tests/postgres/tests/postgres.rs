@@ -633,3 +633,98 @@ fn the_models_types_are_postgresqls_own() -> TestResult {
     assert_eq!(job.name, "job");
     Ok(())
 }
+
+/// The move: a SQLite database with rows, the same models' history
+/// generated for PostgreSQL, the rows copied across.
+#[test]
+fn an_application_moves_from_sqlite_to_postgresql_with_its_rows() -> TestResult {
+    use stillroom::rusqlite::Connection;
+    let s = Scratch::new("move")?;
+    let v2 = schema_v2()?;
+    // The application on SQLite, with rows written through its models.
+    let sqlite_dir = s.dir.with_extension("sqlite");
+    stillroom::generate(&sqlite_dir, &v2, "all", GenerateOptions::default())?;
+    let sqlite_history = History::read(&sqlite_dir)?;
+    let db = sqlite_dir.with_extension("db");
+    let conn = Connection::open(&db)?;
+    stillroom::Migrator::new(&sqlite_history)
+        .schema(&v2)
+        .migrate(&conn)?;
+    for (id, name, done, size) in [(1, "first", true, 7_i64), (2, "second", false, i64::MAX)] {
+        v2::Job {
+            id,
+            name: name.into(),
+            done,
+            size,
+            priority: id as i32,
+        }
+        .insert(&conn)?;
+    }
+    let at = chrono::DateTime::from_timestamp(1_700_000_000, 123_000_000).ok_or("a time")?;
+    let token = uuid::Uuid::from_bytes([7; 16]);
+    v2::Tag {
+        id: 10,
+        job_id: 1,
+        label: "it's".into(),
+        at,
+        token,
+        extra: Some(serde_json::json!({"k": [1, 2]})),
+    }
+    .insert(&conn)?;
+    v2::Tag {
+        id: 11,
+        job_id: 2,
+        label: "none".into(),
+        at,
+        token,
+        extra: None,
+    }
+    .insert(&conn)?;
+
+    // The same models, a history generated for PostgreSQL, migrated.
+    s.generate(&v2, "all")?;
+    let mut client = s.client()?;
+    Migrator::new(&s.history()?)
+        .schema(&v2)
+        .migrate(&mut client)?;
+    let copied = stillroom::postgres::copy_from_sqlite(&conn, &mut client, &v2)?;
+    assert_eq!(
+        copied.tables,
+        [("job".to_owned(), 2), ("tag".to_owned(), 2)]
+    );
+    assert_eq!(
+        rows(
+            &mut client,
+            "SELECT id || ' ' || name || ' ' || done || ' ' || size || ' ' || priority FROM job ORDER BY id"
+        )?,
+        [
+            "1 first true 7 1",
+            &format!("2 second false {} 2", i64::MAX)
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut client,
+            "SELECT label || ' ' || (at = to_timestamp(1700000000.123)) || ' ' || token || ' ' || coalesce(extra::text, 'NULL') FROM tag ORDER BY id"
+        )?,
+        [
+            "it's true 07070707-0707-0707-0707-070707070707 {\"k\": [1, 2]}",
+            "none true 07070707-0707-0707-0707-070707070707 NULL"
+        ]
+    );
+    // New rows get keys above the copied ones; the database is the models'.
+    client.batch_execute("INSERT INTO job (name, size) VALUES ('third', 1)")?;
+    assert_eq!(one(&mut client, "SELECT max(id) FROM job")?, "3");
+    assert!(stillroom::postgres::differences(&mut client, &v2)?.is_empty());
+    // A second copy would duplicate: refused, nothing changed.
+    let err = stillroom::postgres::copy_from_sqlite(&conn, &mut client, &v2).unwrap_err();
+    assert!(
+        err.to_string().contains("table `job` already has rows"),
+        "{err}"
+    );
+    assert_eq!(one(&mut client, "SELECT count(*) FROM tag")?, "2");
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&sqlite_dir);
+    let _ = std::fs::remove_file(&db);
+    Ok(())
+}

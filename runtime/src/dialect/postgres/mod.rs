@@ -36,6 +36,7 @@
 //! ```
 
 mod apply;
+mod copy;
 mod generate;
 mod introspect;
 mod ledger;
@@ -44,6 +45,7 @@ mod render;
 mod types;
 
 pub use self::apply::{Migrator, migrate};
+pub use self::copy::{Copied, copy_from_sqlite};
 pub use self::generate::{check, differences, generate};
 /// The `postgres` client's connection, as these functions take it (the
 /// same crate and version your application uses through stillroom).
