@@ -83,29 +83,32 @@ pub fn copy_from_sqlite(
             columns.join(", "),
             casts.join(", ")
         ))?;
-        let mut read = sqlite.prepare(&format!(
-            "SELECT {} FROM {name} ORDER BY rowid",
-            columns.join(", ")
-        ))
-        .or_else(|_| {
-            // WITHOUT ROWID tables: their key orders them.
-            sqlite.prepare(&format!("SELECT {} FROM {name}", columns.join(", ")))
-        })?;
+        let mut read = sqlite
+            .prepare(&format!(
+                "SELECT {} FROM {name} ORDER BY rowid",
+                columns.join(", ")
+            ))
+            .or_else(|_| {
+                // WITHOUT ROWID tables: their key orders them.
+                sqlite.prepare(&format!("SELECT {} FROM {name}", columns.join(", ")))
+            })?;
         let mut rows = read.query([])?;
         let mut count = 0u64;
         while let Some(row) = rows.next()? {
             let mut values: Vec<Option<String>> = Vec::with_capacity(table.columns.len());
             for (i, column) in table.columns.iter().enumerate() {
-                values.push(as_text(row.get_ref(i)?, column.sql_type.as_sql()).map_err(|why| {
-                    Error::Unsupported {
-                        message: format!(
-                            "row {} of `{}`, column `{}`: {why}; nothing was copied",
-                            count + 1,
-                            table.name,
-                            column.name
-                        ),
-                    }
-                })?);
+                values.push(
+                    as_text(row.get_ref(i)?, column.sql_type.as_sql()).map_err(|why| {
+                        Error::Unsupported {
+                            message: format!(
+                                "row {} of `{}`, column `{}`: {why}; nothing was copied",
+                                count + 1,
+                                table.name,
+                                column.name
+                            ),
+                        }
+                    })?,
+                );
             }
             let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
                 .iter()
@@ -176,11 +179,23 @@ mod tests {
 
     #[test]
     fn values_become_postgresqls_text() {
-        assert_eq!(as_text(ValueRef::Integer(1), "BOOLEAN"), Ok(Some("true".into())));
+        assert_eq!(
+            as_text(ValueRef::Integer(1), "BOOLEAN"),
+            Ok(Some("true".into()))
+        );
         assert!(as_text(ValueRef::Integer(2), "BOOLEAN").is_err());
-        assert_eq!(as_text(ValueRef::Real(0.1), "DOUBLE PRECISION"), Ok(Some("0.1".into())));
-        assert_eq!(as_text(ValueRef::Real(f64::INFINITY), "REAL"), Ok(Some("Infinity".into())));
-        assert_eq!(as_text(ValueRef::Blob(&[0xab, 1]), "BYTEA"), Ok(Some("\\xab01".into())));
+        assert_eq!(
+            as_text(ValueRef::Real(0.1), "DOUBLE PRECISION"),
+            Ok(Some("0.1".into()))
+        );
+        assert_eq!(
+            as_text(ValueRef::Real(f64::INFINITY), "REAL"),
+            Ok(Some("Infinity".into()))
+        );
+        assert_eq!(
+            as_text(ValueRef::Blob(&[0xab, 1]), "BYTEA"),
+            Ok(Some("\\xab01".into()))
+        );
         assert_eq!(
             as_text(ValueRef::Blob(&[0x12; 16]), "UUID"),
             Ok(Some("12121212-1212-1212-1212-121212121212".into()))
