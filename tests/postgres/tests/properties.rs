@@ -117,8 +117,11 @@ fn plan() -> impl Strategy<Value = Plan> {
     )
 }
 
-/// The versions, the added columns (type, has a default), and the rows.
-fn case() -> impl Strategy<Value = (Vec<Plan>, Vec<(Type, i64)>, Vec<Vec<Option<i64>>>)> {
+/// One case: the kept or dropped columns' plans, the added columns (type,
+/// default), and the rows of the first version.
+type Case = (Vec<Plan>, Vec<(Type, i64)>, Vec<Vec<Option<i64>>>);
+
+fn case() -> impl Strategy<Value = Case> {
     (
         proptest::collection::vec(plan(), 1..5),
         proptest::collection::vec((ty(), 0i64..50), 0..3),
