@@ -4,11 +4,11 @@
 //! and the application's database at startup (verify), so the models, the
 //! migration history and a live database are compared as values of one type.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, btree_map};
 
-use rusqlite::{Connection, OptionalExtension as _};
+use rusqlite::Connection;
 
-use crate::schema::{Action, Column, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table};
+use crate::schema::{Action, Column, ForeignKey, Index, Schema, SqlType, Table};
 use crate::sql_text;
 use crate::{Error, Result};
 
@@ -84,199 +84,240 @@ pub struct SchemaObject {
 /// # }
 /// ```
 pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
+    // A fixed number of statements whatever the number of tables: one pass
+    // over `sqlite_schema`, then each kind of pragma joined with the table
+    // list. `sqlite_schema` has no index on its names, so looking a table's
+    // text up by name, table by table, would cost O(N²).
     let mut live = LiveSchema::default();
-    let mut tables = Vec::new();
-    let listed: Vec<(String, String, bool, bool)> = query(
+    let mut texts: HashMap<String, String> = HashMap::new();
+    each_row(
         conn,
-        "SELECT name, type, strict, wr FROM pragma_table_list WHERE schema = 'main' \
-         AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'stillroom\\_%' ESCAPE '\\' ORDER BY name",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    for (name, kind, strict, without_rowid) in listed {
-        if without_rowid {
-            live.unsupported.push(format!(
-                "WITHOUT ROWID on table `{name}` (a rebuild would drop it)"
-            ));
-        }
-        match kind.as_str() {
-            "table" => {
-                let mut table = read_table(conn, &name, strict, &mut live.unsupported)?;
-                if !without_rowid {
-                    rowid_alias_not_null(&mut table);
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+         WHERE type IN ('table', 'view', 'trigger') ORDER BY name",
+        |r| {
+            let kind = r.get_ref(0)?.as_str()?;
+            let sql: Option<String> = r.get(3)?;
+            let sql = sql.unwrap_or_default();
+            match kind {
+                "table" => {
+                    texts.insert(r.get(1)?, sql);
                 }
-                tables.push(table);
+                "view" | "trigger" => {
+                    let object = SchemaObject {
+                        name: r.get(1)?,
+                        table: r.get(2)?,
+                        sql,
+                    };
+                    if kind == "view" {
+                        live.views.push(object)
+                    } else {
+                        live.triggers.push(object)
+                    }
+                }
+                _ => {}
             }
-            "virtual" => live.unsupported.push(format!("virtual table `{name}`")),
-            _ => {} // views are read below; shadow tables belong to a virtual table
+            Ok(())
+        },
+    )?;
+
+    let mut tables: Vec<Table> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
+    let mut column_checks: Vec<Vec<(String, Vec<String>)>> = Vec::new();
+    let mut without_rowid: Vec<bool> = Vec::new();
+    each_row(
+        conn,
+        &format!("SELECT name, type, strict, wr FROM ({TABLE_LIST}) ORDER BY name"),
+        |r| {
+            let name: String = r.get(0)?;
+            let kind = r.get_ref(1)?.as_str()?;
+            let (strict, wr): (bool, bool) = (r.get(2)?, r.get(3)?);
+            if wr {
+                live.unsupported.push(format!(
+                    "WITHOUT ROWID on table `{name}` (a rebuild would drop it)"
+                ));
+            }
+            match kind {
+                "table" => {
+                    let text = sql_text::read_create_table(
+                        texts.get(&name).map(String::as_str).unwrap_or_default(),
+                    );
+                    for column in &text.collated {
+                        live.unsupported.push(format!(
+                            "COLLATE on column `{name}.{column}` (a rebuild would drop it)"
+                        ));
+                    }
+                    let mut table = Table::new(name.clone());
+                    table.strict = strict;
+                    table.checks = text.table_checks;
+                    table.primary_key.autoincrement = text.autoincrement;
+                    position.insert(name, tables.len());
+                    tables.push(table);
+                    column_checks.push(text.column_checks);
+                    without_rowid.push(wr);
+                }
+                "virtual" => live.unsupported.push(format!("virtual table `{name}`")),
+                _ => {} // views are read above; shadow tables belong to a virtual table
+            }
+            Ok(())
+        },
+    )?;
+
+    // Columns, in their order; the key's columns in the key's order.
+    let mut keys: Vec<Vec<(i64, String)>> = vec![Vec::new(); tables.len()];
+    each_row(
+        conn,
+        &format!(
+            "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
+             FROM {TABLES} AS t JOIN pragma_table_xinfo(t.name, 'main') AS c \
+             WHERE {ORDINARY} ORDER BY t.name, c.cid"
+        ),
+        |r| {
+            let Some(&i) = position.get(r.get_ref(0)?.as_str()?) else {
+                return Ok(());
+            };
+            let table = &mut tables[i];
+            let column_name: String = r.get(1)?;
+            let declared = r.get_ref(2)?.as_str()?;
+            let (not_null, default, pk, hidden): (bool, Option<String>, i64, i64) =
+                (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+            if hidden != 0 {
+                live.unsupported.push(format!(
+                    "generated or hidden column `{}.{column_name}`",
+                    table.name
+                ));
+                return Ok(());
+            }
+            if pk > 0 {
+                keys[i].push((pk, column_name.clone()));
+            }
+            let mut column = Column::new(column_name, SqlType::parse(declared));
+            column.nullable = !not_null;
+            // SQLite reports `DEFAULT (expr)` without its parentheses; put
+            // them back so the value is again what a column definition
+            // accepts.
+            column.default = default.map(|d| {
+                if sql_text::is_literal(&d) {
+                    d
+                } else {
+                    format!("({d})")
+                }
+            });
+            column.checks = column_checks[i]
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(&column.name))
+                .map(|(_, checks)| checks.clone())
+                .unwrap_or_default();
+            table.columns.push(column);
+            Ok(())
+        },
+    )?;
+    for (table, mut key) in tables.iter_mut().zip(keys) {
+        key.sort();
+        table.primary_key.columns = key.into_iter().map(|(_, c)| c).collect();
+    }
+
+    // Indexes (those the primary key makes are the key's), with their key
+    // columns in order; an expression or partial index is not compared.
+    let mut indexes: Vec<BTreeMap<String, (bool, bool, Vec<(i64, i64, Option<String>)>)>> =
+        vec![BTreeMap::new(); tables.len()];
+    each_row(
+        conn,
+        &format!(
+            "SELECT t.name, i.name, i.\"unique\", i.partial, x.seqno, x.cid, x.name \
+             FROM {TABLES} AS t JOIN pragma_index_list(t.name, 'main') AS i \
+             JOIN pragma_index_xinfo(i.name, 'main') AS x \
+             WHERE {ORDINARY} AND i.origin <> 'pk' AND x.key = 1 \
+             AND lower(t.name) IN (SELECT lower(tbl_name) FROM sqlite_schema WHERE type = 'index')"
+        ),
+        |r| {
+            let Some(&i) = position.get(r.get_ref(0)?.as_str()?) else {
+                return Ok(());
+            };
+            let (unique, partial): (bool, bool) = (r.get(2)?, r.get(3)?);
+            let entry = indexes[i]
+                .entry(r.get(1)?)
+                .or_insert_with(|| (unique, partial, Vec::new()));
+            entry.2.push((r.get(4)?, r.get(5)?, r.get(6)?));
+            Ok(())
+        },
+    )?;
+    for (table, listed) in tables.iter_mut().zip(indexes) {
+        for (name, (unique, partial, mut columns)) in listed {
+            if partial || columns.iter().any(|(_, cid, _)| *cid < 0) {
+                live.unsupported.push(format!(
+                    "partial or expression index `{name}` on `{}`",
+                    table.name
+                ));
+                continue;
+            }
+            columns.sort();
+            table.indexes.push(Index {
+                name,
+                columns: columns.into_iter().filter_map(|(_, _, c)| c).collect(),
+                unique,
+            });
+        }
+        table.indexes.sort();
+    }
+
+    // Foreign keys, a constraint's columns in their order.
+    let mut foreign_keys: Vec<BTreeMap<i64, ForeignKey>> = vec![BTreeMap::new(); tables.len()];
+    each_row(
+        conn,
+        &format!(
+            "SELECT t.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+             FROM {TABLES} AS t JOIN pragma_foreign_key_list(t.name, 'main') AS f \
+             WHERE {ORDINARY} AND t.sql LIKE '%references%' ORDER BY t.name, f.id, f.seq"
+        ),
+        |r| {
+            let Some(&i) = position.get(r.get_ref(0)?.as_str()?) else {
+                return Ok(());
+            };
+            let fk = match foreign_keys[i].entry(r.get(1)?) {
+                btree_map::Entry::Occupied(e) => e.into_mut(),
+                btree_map::Entry::Vacant(e) => e.insert(ForeignKey {
+                    columns: Vec::new(),
+                    references_table: r.get(2)?,
+                    references_columns: Vec::new(),
+                    on_update: Action::parse(r.get_ref(5)?.as_str()?).unwrap_or_default(),
+                    on_delete: Action::parse(r.get_ref(6)?.as_str()?).unwrap_or_default(),
+                }),
+            };
+            fk.columns.push(r.get(3)?);
+            // An empty target means "the parent's primary key", resolved
+            // below.
+            fk.references_columns.extend(r.get::<_, Option<String>>(4)?);
+            Ok(())
+        },
+    )?;
+    for ((table, fks), wr) in tables.iter_mut().zip(foreign_keys).zip(without_rowid) {
+        table.foreign_keys = fks.into_values().collect();
+        table.foreign_keys.sort();
+        if !wr {
+            rowid_alias_not_null(table);
         }
     }
     resolve_implicit_references(&mut tables);
     live.schema = Schema::from_tables_unchecked(tables);
-    let objects: Vec<(String, String, String, String)> = query(
-        conn,
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY name",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    for (kind, name, table, sql) in objects {
-        let object = SchemaObject { name, table, sql };
-        if kind == "view" {
-            live.views.push(object)
-        } else {
-            live.triggers.push(object)
-        }
-    }
     Ok(live)
 }
 
-fn read_table(
-    conn: &Connection,
-    name: &str,
-    strict: bool,
-    unsupported: &mut Vec<String>,
-) -> Result<Table> {
-    let sql: String = conn
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(|e| context(e, "reading sqlite_schema"))?
-        .unwrap_or_default();
-    let text = sql_text::read_create_table(&sql);
-    for column in &text.collated {
-        unsupported.push(format!(
-            "COLLATE on column `{name}.{column}` (a rebuild would drop it)"
-        ));
-    }
-    let mut table = Table::new(name);
-    table.strict = strict;
-    table.checks = text.table_checks;
-    let mut key: Vec<(i64, String)> = Vec::new();
-    let columns: Vec<(String, String, bool, Option<String>, i64, i64)> = query(
-        conn,
-        "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
-        [name],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
-    )?;
-    for (column_name, declared, not_null, default, pk, hidden) in columns {
-        if hidden != 0 {
-            unsupported.push(format!("generated or hidden column `{name}.{column_name}`"));
-            continue;
-        }
-        if pk > 0 {
-            key.push((pk, column_name.clone()));
-        }
-        let mut column = Column::new(column_name, SqlType::parse(&declared));
-        column.nullable = !not_null;
-        // SQLite reports `DEFAULT (expr)` without its parentheses; put them
-        // back so the value is again what a column definition accepts.
-        column.default = default.map(|d| {
-            if sql_text::is_literal(&d) {
-                d
-            } else {
-                format!("({d})")
-            }
-        });
-        column.checks = text
-            .column_checks
-            .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(&column.name))
-            .map(|(_, checks)| checks.clone())
-            .unwrap_or_default();
-        table.columns.push(column);
-    }
-    key.sort();
-    table.primary_key = PrimaryKey {
-        columns: key.into_iter().map(|(_, c)| c).collect(),
-        autoincrement: text.autoincrement,
-    };
-    table.indexes = read_indexes(conn, name, unsupported)?;
-    table.foreign_keys = read_foreign_keys(conn, name)?;
-    Ok(table)
-}
+/// `main`'s tables (and views, virtual and shadow tables), except SQLite's
+/// and stillroom's own.
+const TABLE_LIST: &str = "SELECT name, type, strict, wr FROM pragma_table_list \
+     WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+     AND name NOT LIKE 'stillroom\\_%' ESCAPE '\\'";
 
-fn read_indexes(
-    conn: &Connection,
-    table: &str,
-    unsupported: &mut Vec<String>,
-) -> Result<Vec<Index>> {
-    let listed: Vec<(String, bool, String, bool)> = query(
-        conn,
-        "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)",
-        [table],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let mut out = Vec::new();
-    for (name, unique, origin, partial) in listed {
-        if origin == "pk" {
-            continue;
-        }
-        let columns: Vec<(i64, Option<String>)> = query(
-            conn,
-            "SELECT cid, name FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno",
-            [&name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if partial || columns.iter().any(|(cid, _)| *cid < 0) {
-            unsupported.push(format!("partial or expression index `{name}` on `{table}`"));
-            continue;
-        }
-        out.push(Index {
-            name,
-            columns: columns.into_iter().filter_map(|(_, c)| c).collect(),
-            unique,
-        });
-    }
-    out.sort();
-    Ok(out)
-}
+/// The joins read the pragmas of `sqlite_schema`'s tables, filtered with
+/// [`ORDINARY`]; rows of tables [`TABLE_LIST`] left out are skipped. (Joining
+/// `pragma_table_list` itself would list every table once per join.)
+const TABLES: &str = "sqlite_schema";
 
-fn read_foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>> {
-    type Row = (i64, String, String, Option<String>, String, String);
-    let rows: Vec<Row> = query(
-        conn,
-        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-        [table],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
-    )?;
-    let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
-    for (id, target, from, to, on_update, on_delete) in rows {
-        let fk = by_id.entry(id).or_insert_with(|| ForeignKey {
-            columns: Vec::new(),
-            references_table: target,
-            references_columns: Vec::new(),
-            on_delete: Action::parse(&on_delete).unwrap_or_default(),
-            on_update: Action::parse(&on_update).unwrap_or_default(),
-        });
-        fk.columns.push(from);
-        // An empty target means "the parent's primary key", resolved later.
-        fk.references_columns.extend(to);
-    }
-    let mut out: Vec<ForeignKey> = by_id.into_values().collect();
-    out.sort();
-    Ok(out)
-}
+/// A table whose columns and keys the pragmas can read: not a view, and not
+/// a virtual table (whose module may not be loaded). A table without the
+/// word `REFERENCES` in its text has no foreign key; one that no index
+/// names has no index: their pragmas are not run.
+const ORDINARY: &str = "t.type = 'table' AND t.sql NOT LIKE 'create virtual table%'";
 
 /// A lone `INTEGER PRIMARY KEY` column is the rowid, which is never NULL;
 /// SQLite reports it as nullable unless `NOT NULL` was written, which would
@@ -312,14 +353,19 @@ fn resolve_implicit_references(tables: &mut [Table]) {
     }
 }
 
-fn query<T, P: rusqlite::Params>(
+/// Runs `sql` and hands each row to `f`; errors name the statement.
+fn each_row(
     conn: &Connection,
     sql: &str,
-    params: P,
-    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let run = || -> rusqlite::Result<Vec<T>> {
-        conn.prepare_cached(sql)?.query_map(params, map)?.collect()
+    mut f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let mut run = || -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            f(row)?;
+        }
+        Ok(())
     };
     run().map_err(|e| context(e, sql))
 }
@@ -331,6 +377,37 @@ fn context(source: rusqlite::Error, sql: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_table_is_read_whatever_the_spelling_of_its_references() -> Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE \"Parent Table\" (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+             CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER rEfErEnCeS \"parent table\" ON DELETE CASCADE, n TEXT);
+             CREATE INDEX ix_child ON CHILD (n, p);
+             CREATE TABLE plain (x TEXT);",
+        )?;
+        let live = introspect(&conn)?;
+        let names: Vec<&str> = live
+            .schema
+            .tables()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["Parent Table", "child", "plain"]);
+        let child = live.schema.table("child").unwrap();
+        assert_eq!(child.indexes.len(), 1);
+        assert_eq!(child.indexes[0].columns, ["n", "p"]);
+        assert_eq!(child.foreign_keys.len(), 1);
+        assert_eq!(child.foreign_keys[0].references_columns, ["id"]);
+        assert_eq!(child.foreign_keys[0].on_delete, Action::Cascade);
+        let parent = live.schema.table("Parent Table").unwrap();
+        // A UNIQUE constraint's automatic index is an index like any other.
+        assert_eq!(parent.indexes.len(), 1);
+        assert!(parent.indexes[0].unique);
+        assert!(live.schema.table("plain").unwrap().indexes.is_empty());
+        Ok(())
+    }
 
     #[test]
     fn a_rowid_alias_is_not_null_and_nothing_else_changes() -> Result<()> {

@@ -1,7 +1,7 @@
 //! Pairing the tables and columns of two schemas: by name, or by
 //! `renamed_from`; and the old table as SQLite sees it after the renames.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::schema::{Column, Schema, Table};
 use crate::sql_text::{self, Token};
@@ -12,24 +12,39 @@ pub(crate) struct TablePairs<'a> {
     pub(crate) dropped: Vec<&'a Table>,
 }
 
-pub(crate) fn find<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
-    schema
-        .tables()
-        .iter()
-        .find(|t| t.name.eq_ignore_ascii_case(name))
+/// A schema's tables by lowercase name (SQLite's names are
+/// case-insensitive), so pairing two schemas costs O(N), not O(N²).
+struct ByName<'a>(HashMap<String, &'a Table>);
+
+impl<'a> ByName<'a> {
+    fn new(schema: &'a Schema) -> Self {
+        Self(
+            schema
+                .tables()
+                .iter()
+                .map(|t| (t.name.to_lowercase(), t))
+                .collect(),
+        )
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Table> {
+        self.0.get(&name.to_lowercase()).copied()
+    }
 }
 
 /// Pairs each table of `to` with its table in `from`: same name, or the
 /// name in `renamed_from` when no table of `to` still has that name.
 pub(crate) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'a> {
+    let (old_tables, new_tables) = (ByName::new(from), ByName::new(to));
     let mut matched = Vec::new();
     let mut created = Vec::new();
     for new in to.tables() {
-        let old = find(from, &new.name).or_else(|| {
+        let old = old_tables.get(&new.name).or_else(|| {
             let previous = new.renamed_from.as_deref()?;
-            find(to, previous)
+            new_tables
+                .get(previous)
                 .is_none()
-                .then(|| find(from, previous))
+                .then(|| old_tables.get(previous))
                 .flatten()
         });
         match old {
@@ -37,10 +52,11 @@ pub(crate) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'
             None => created.push(new),
         }
     }
+    let taken: HashSet<*const Table> = matched.iter().map(|(m, _)| *m as *const Table).collect();
     let dropped = from
         .tables()
         .iter()
-        .filter(|o| !matched.iter().any(|(m, _)| std::ptr::eq(*m, *o)))
+        .filter(|o| !taken.contains(&(*o as *const Table)))
         .collect();
     TablePairs {
         matched,

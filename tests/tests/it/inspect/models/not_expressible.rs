@@ -18,8 +18,8 @@
 // - WITHOUT ROWID on table `kv` (a rebuild would drop it)
 // - COLLATE on column `people.name` (a rebuild would drop it)
 // - generated or hidden column `people.full_name`
-// - partial or expression index `people_scored` on `people`
 // - partial or expression index `people_lower` on `people`
+// - partial or expression index `people_scored` on `people`
 // - view `adults`:
 //     CREATE VIEW adults AS SELECT * FROM people WHERE score > 17
 // - trigger `people_touch` on `people`:
