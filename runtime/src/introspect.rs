@@ -218,8 +218,9 @@ pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
 
     // Indexes (those the primary key makes are the key's), with their key
     // columns in order; an expression or partial index is not compared.
-    let mut indexes: Vec<BTreeMap<String, (bool, bool, Vec<(i64, i64, Option<String>)>)>> =
-        vec![BTreeMap::new(); tables.len()];
+    // Per table: index name -> (unique, partial, [(seqno, cid, column)]).
+    type Listed = BTreeMap<String, (bool, bool, Vec<(i64, i64, Option<String>)>)>;
+    let mut indexes: Vec<Listed> = vec![BTreeMap::new(); tables.len()];
     each_row(
         conn,
         &format!(
