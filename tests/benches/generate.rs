@@ -3,6 +3,11 @@
 //! database (SQLite's own work), and the rest (introspect, diff, render,
 //! write), which must stay small and linear.
 //!
+//! Then the same for 30, 300 and 1,000 models over a short history (one
+//! revision that creates them, one that adds a column to each tenth), where
+//! what `generate` does after the replay (comparing, rendering, trying the
+//! new revision's up and down parts on the replayed copy) weighs most.
+//!
 //! Run: `cargo bench -p stillroom-tests --bench generate`.
 
 use std::fmt::Write as _;
@@ -18,6 +23,134 @@ const TABLES: usize = 300;
 const ROUNDS: usize = 5;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    long_histories()?;
+    by_models()
+}
+
+/// `generate` for 30, 300 and 1,000 models: the replay (reading the files
+/// included), and what follows it.
+fn by_models() -> Result<(), Box<dyn std::error::Error>> {
+    const MODEL_ROUNDS: usize = 15;
+    println!(
+        "\nmodels, a two-revision history; median (min–max) of {MODEL_ROUNDS} rounds, milliseconds; \
+         after the replay = the whole generate's median − the replay's"
+    );
+    println!(
+        "{:>7} {:>22} {:>22} {:>22} {:>22} {:>8}",
+        "models", "SQLite alone", "replay", "after the replay", "whole generate", "after/replay"
+    );
+    for models in [30, 300, 1_000] {
+        let dir = std::env::temp_dir().join(format!(
+            "stillroom-bench-models-{}-{models}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let next = write_short_history(&dir, models)?;
+        let copy = dir.with_extension("gen");
+        let (mut replays, mut wholes) = (Vec::new(), Vec::new());
+        let mut alone = Vec::new();
+        let all: String = History::read(&dir)?
+            .migrations
+            .iter()
+            .map(|m| m.up.as_str())
+            .collect();
+        for round in 0..=MODEL_ROUNDS {
+            // The floor: SQLite alone running the up parts in one batch.
+            let conn = rusqlite::Connection::open_in_memory()?;
+            let t = Instant::now();
+            conn.execute_batch(&format!("BEGIN;\n{all}\nCOMMIT;"))?;
+            let alone_time = t.elapsed();
+            drop(conn);
+            let t = Instant::now();
+            let replayed = replay(&History::read(&dir)?)?;
+            let replay_time = t.elapsed();
+            drop(replayed);
+            let _ = std::fs::remove_dir_all(&copy);
+            std::fs::create_dir_all(&copy)?;
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if let Some(name) = path.file_name() {
+                    std::fs::copy(&path, copy.join(name))?;
+                }
+            }
+            let t = Instant::now();
+            let generated = generate(&copy, &next, "one more", GenerateOptions::default())?;
+            let whole = t.elapsed();
+            assert!(matches!(generated, Generated::Written { .. }));
+            if round > 0 {
+                // The first round warms the caches.
+                alone.push(alone_time);
+                replays.push(replay_time);
+                wholes.push(whole);
+            }
+        }
+        // Rounds of the replay alone and of the whole `generate` vary
+        // independently: what follows the replay is the difference of the
+        // medians.
+        let (replay_s, whole_s) = (spread(replays), spread(wholes));
+        let after = whole_s.0 - replay_s.0;
+        println!(
+            "{models:>7} {:>22} {:>22} {:>22} {:>22} {:>8.2}",
+            spread(alone).1,
+            replay_s.1,
+            format!("{after:.2}"),
+            whole_s.1,
+            after / replay_s.0
+        );
+        std::fs::remove_dir_all(&dir)?;
+        std::fs::remove_dir_all(&copy)?;
+    }
+    Ok(())
+}
+
+/// The median in milliseconds, and "median (min–max)".
+fn spread(mut times: Vec<Duration>) -> (f64, String) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let median = ms(times[times.len() / 2]);
+    (
+        median,
+        format!(
+            "{median:.2} ({:.2}–{:.2})",
+            ms(times[0]),
+            ms(times[times.len() - 1])
+        ),
+    )
+}
+
+/// Two revisions over `models` tables: the first creates them, the second
+/// adds a column to each tenth. Returns the next schema: one more column on
+/// the first table.
+fn write_short_history(dir: &Path, models: usize) -> Result<Schema, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let mut tables: Vec<Table> = (0..models).map(table).collect();
+    let mut up = String::new();
+    for t in &tables {
+        for sql in t.create_statements() {
+            let _ = writeln!(up, "{sql};");
+        }
+    }
+    write(dir, 1, None, up)?;
+    let mut up = String::new();
+    for t in tables.iter_mut().step_by(10) {
+        let mut column = Column::new("extra", SqlType::Text);
+        column.nullable = true;
+        let _ = writeln!(
+            up,
+            "ALTER TABLE {} ADD COLUMN extra TEXT;",
+            stillroom::quote_ident(&t.name)
+        );
+        t.columns.push(column);
+    }
+    write(dir, 2, Some(1), up)?;
+    let mut column = Column::new("one_more", SqlType::Integer);
+    column.nullable = true;
+    tables[0].columns.push(column);
+    Ok(Schema::new(tables)?)
+}
+
+/// 300 models over 300 and 1,000 revisions, stage by stage.
+fn long_histories() -> Result<(), Box<dyn std::error::Error>> {
     println!("{TABLES} models; median of {ROUNDS} rounds, milliseconds");
     println!(
         "{:>9} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10} {:>10}",
@@ -170,7 +303,7 @@ fn write_history(
 }
 
 fn table(i: usize) -> Table {
-    let mut t = Table::new(format!("table_{i:03}"));
+    let mut t = Table::new(format!("table_{i:04}"));
     t.columns.push(Column::new("id", SqlType::Integer));
     t.columns.push(Column::new("name", SqlType::Text));
     let mut note = Column::new("note", SqlType::Text);
@@ -178,7 +311,7 @@ fn table(i: usize) -> Table {
     t.columns.push(note);
     t.primary_key.columns.push("id".into());
     t.indexes.push(Index {
-        name: format!("ix_table_{i:03}_name"),
+        name: format!("ix_table_{i:04}_name"),
         columns: vec!["name".into()],
         unique: false,
     });
