@@ -407,28 +407,31 @@ impl<'a> Migrator<'a> {
     }
 }
 
-/// One query's summary of the current schema's tables, columns, constraints
-/// and indexes: equal fingerprints, same schema (so a no-op start skips the
-/// full comparison).
+/// One query's summary of the catalog rows that describe the current
+/// schema's tables (their columns, defaults, constraints, constraint
+/// comments and indexes): each row by its identity and `xmin`, the
+/// transaction that wrote this version of it. DDL writes new row versions,
+/// so any change to what the comparison reads changes the fingerprint, and
+/// a no-op start skips the full comparison without deparsing the catalog
+/// (`VACUUM` keeps `xmin`; at worst a rewrite of the catalog costs one more
+/// full comparison, never a missed change).
 fn catalog_fingerprint(client: &mut impl GenericClient) -> Result<String> {
     let row = client.query_one(
-        "SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM ( \
-           SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) \
-                  || a.attnotnull::text || coalesce(pg_get_expr(d.adbin, d.adrelid), '') \
-                  || a.attidentity::text AS x \
-           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-           JOIN pg_namespace n ON n.oid = c.relnamespace \
-           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-           WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
-             AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT LIKE 'stillroom\\_%' \
-           UNION ALL \
-           SELECT c.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid) \
-                  || coalesce(obj_description(con.oid, 'pg_constraint'), '') \
-           FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
-           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() \
-           UNION ALL \
-           SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
-           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() \
+        "WITH t AS ( \
+           SELECT c.oid, c.xmin FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+           WHERE n.nspname = current_schema() AND c.relname NOT LIKE 'stillroom\\_%') \
+         SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM ( \
+           SELECT 'c' || oid || ':' || xmin AS x FROM t \
+           UNION ALL SELECT 'a' || a.attrelid || '.' || a.attnum || ':' || a.xmin \
+             FROM pg_attribute a JOIN t ON t.oid = a.attrelid WHERE a.attnum > 0 \
+           UNION ALL SELECT 'd' || d.oid || ':' || d.xmin \
+             FROM pg_attrdef d JOIN t ON t.oid = d.adrelid \
+           UNION ALL SELECT 'k' || k.oid || ':' || k.xmin || ':' || coalesce(e.xmin::text, '') \
+             FROM pg_constraint k JOIN t ON t.oid = k.conrelid \
+             LEFT JOIN pg_description e ON e.objoid = k.oid \
+               AND e.classoid = 'pg_constraint'::regclass \
+           UNION ALL SELECT 'i' || i.indexrelid || ':' || i.xmin \
+             FROM pg_index i JOIN t ON t.oid = i.indrelid \
          ) parts",
         &[],
     )?;
