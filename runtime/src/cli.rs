@@ -31,7 +31,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::compare::Against;
 use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
-use crate::migrate::{Adoption, Event, Migrator, Report, Target};
+use crate::migrate::{Adoption, Event, Migrator, Report, Status, Target};
 use crate::migrations::Migrations;
 use crate::replay::Direction;
 use crate::schema::Schema;
@@ -391,6 +391,10 @@ impl<'a> Cli<'a> {
             }
             None => self.migrations.history()?,
         };
+        let url = self.postgres_url(db);
+        if history.dialect() == crate::Dialect::Postgres || url.is_some() {
+            return self.execute_postgres(args.command, history, &dir, url, out);
+        }
         let terminal = std::io::stderr().is_terminal();
         let progress = |event: Event<'_>| {
             if terminal {
@@ -651,45 +655,8 @@ impl<'a> Cli<'a> {
             }
             return Ok(OK);
         }
-        match generate(dir, self.models()?, message, options)? {
-            Generated::NothingToDo => match &step {
-                Some(step) => {
-                    let path = step_revision(dir, message, step)?;
-                    anstream::println!(
-                        "the models have not changed: wrote {}, whose up part is the Rust step `{step}`",
-                        path.display()
-                    );
-                    print_step_skeleton(step);
-                }
-                None => {
-                    anstream::println!("nothing to do: the migrations already match the models")
-                }
-            },
-            Generated::Written {
-                path,
-                migration,
-                ops,
-            } => {
-                anstream::println!("wrote {}", path.display());
-                for op in &ops {
-                    anstream::println!("  {op}");
-                }
-                for loss in &migration.data_loss {
-                    anstream::println!("  {}: {loss}", out.red("data loss"));
-                }
-                if let Some(step) = &step {
-                    anstream::println!("  then the Rust step `{step}`");
-                    if !migration.data_loss.is_empty() {
-                        anstream::println!(
-                            "{}: the step runs after the statements above, which lose data; a step that reads what they drop must run before them: move its `-- rust:` line up, or keep the old field in the models for this revision and remove it in the next",
-                            out.red("note")
-                        );
-                    }
-                    print_step_skeleton(step);
-                }
-            }
-        }
-        Ok(OK)
+        let generated = generate(dir, self.models()?, message, options)?;
+        print_generated(generated, dir, message, step.as_deref(), out)
     }
 
     fn models(&self) -> Result<&'a Schema> {
@@ -707,6 +674,187 @@ impl<'a> Cli<'a> {
                     .map(PathBuf::from)
             })
             .or_else(|| self.default_database.clone())
+    }
+
+    /// The database as a PostgreSQL server's URL (`postgres://` or
+    /// `postgresql://`), when it is one.
+    fn postgres_url(&self, flag: Option<&Path>) -> Option<String> {
+        let path = self.database_path(flag)?;
+        let text = path.to_str()?;
+        (text.starts_with("postgres://") || text.starts_with("postgresql://"))
+            .then(|| text.to_owned())
+    }
+
+    /// The commands on a PostgreSQL history or server.
+    #[cfg(feature = "postgres")]
+    fn execute_postgres(
+        &self,
+        command: Command,
+        history: &History,
+        dir: &Path,
+        url: Option<String>,
+        out: &Output,
+    ) -> Result<u8> {
+        use crate::dialect::postgres as pg;
+        if url.is_some() {
+            history.expect_dialect(crate::Dialect::Postgres)?;
+        }
+        let connect = || -> Result<pg::Client> {
+            let url = url.as_deref().ok_or_else(|| Error::BadTarget {
+                message: format!(
+                    "the migrations in {} are for PostgreSQL: give the server with --database postgres://USER@HOST/DATABASE or set {DATABASE_ENV}",
+                    dir.display()
+                ),
+            })?;
+            pg::connect(url)
+        };
+        let migrator = pg::Migrator::new(history);
+        let migrator = match self.schema {
+            Some(schema) => migrator.schema(schema),
+            None => migrator,
+        };
+        let not_yet = |what: &str| Error::Unsupported {
+            message: format!(
+                "`db {what}` works on SQLite only for now; on PostgreSQL, see docs/POSTGRES.md"
+            ),
+        };
+        match command {
+            Command::Revision {
+                message,
+                autogenerate,
+                allow_data_loss,
+                allow_loss_of,
+                rust,
+            } => {
+                if rust.is_some() {
+                    return Err(Error::Unsupported {
+                        message: "Rust steps run on SQLite only for now: write the data migration in SQL for PostgreSQL (nothing was written)".into(),
+                    });
+                }
+                if !autogenerate {
+                    let path =
+                        crate::generate::empty_revision_in(dir, &message, crate::Dialect::Postgres)?;
+                    anstream::println!(
+                        "wrote {} (empty: fill in its up and down parts)",
+                        path.display()
+                    );
+                    return Ok(OK);
+                }
+                let options = GenerateOptions {
+                    allow_data_loss,
+                    allow_loss_of,
+                    rust_step: None,
+                };
+                let generated =
+                    pg::generate(&mut connect()?, dir, self.models()?, &message, options)?;
+                print_generated(generated, dir, &message, None, out)
+            }
+            Command::Upgrade { target, sql, from } => {
+                let target = parse_target(target.as_deref().unwrap_or("head"));
+                if sql {
+                    anstream::print!("{}", migrator.sql(from.as_deref(), &target)?);
+                } else {
+                    report_run(&migrator.upgrade(&mut connect()?, &target)?, "applied", out);
+                }
+                Ok(OK)
+            }
+            Command::Downgrade {
+                target,
+                allow_data_loss,
+                sql,
+                from,
+            } => {
+                let target = parse_target(&target);
+                let migrator = migrator.allow_data_loss(allow_data_loss);
+                if sql {
+                    let from = from.or_else(|| history.head().map(|m| m.revision.clone()));
+                    anstream::print!("{}", migrator.sql(from.as_deref(), &target)?);
+                } else {
+                    report_run(&migrator.downgrade(&mut connect()?, &target)?, "reverted", out);
+                }
+                Ok(OK)
+            }
+            Command::Current => {
+                print_current(&migrator.status(&mut connect()?)?, out);
+                Ok(OK)
+            }
+            Command::History => {
+                let status = match url {
+                    Some(_) => Some(migrator.status(&mut connect()?)?),
+                    None => None,
+                };
+                let no_database = format!(
+                    "(no server given: `--database postgres://...` or {DATABASE_ENV} shows what is applied)"
+                );
+                print_history(history, status.as_ref(), &no_database, out);
+                Ok(OK)
+            }
+            Command::Show { revision } => {
+                let m = find(history, &revision)?;
+                anstream::print!("{}", m.to_text());
+                Ok(OK)
+            }
+            Command::Stamp { target } => {
+                let report = migrator.stamp(&mut connect()?, &parse_target(&target))?;
+                anstream::println!("stamped {}", report.current.as_deref().unwrap_or("base"));
+                Ok(OK)
+            }
+            Command::Check => match pg::check(&mut connect()?, dir, self.models()?) {
+                Ok(()) => {
+                    anstream::println!("the migrations in {} match the models", dir.display());
+                    Ok(OK)
+                }
+                Err(e @ Error::ModelsChanged { .. }) => {
+                    anstream::eprintln!("{}: {e}", out.red("check failed"));
+                    Ok(FAILED)
+                }
+                Err(e) => Err(e),
+            },
+            Command::Verify => match migrator.check_schema(&mut connect()?) {
+                Ok(tolerated) => {
+                    anstream::println!("the database matches the models");
+                    for difference in &tolerated {
+                        anstream::println!(
+                            "  {}: {}",
+                            out.dim("tolerated"),
+                            difference.describe(&Against::Models)
+                        );
+                    }
+                    Ok(OK)
+                }
+                Err(e @ Error::SchemaMismatch { .. }) => {
+                    anstream::eprintln!("{}: {e}", out.red("verify failed"));
+                    Ok(FAILED)
+                }
+                Err(e) => Err(e),
+            },
+            Command::Adopt { .. } => Err(not_yet("adopt")),
+            Command::Inspect { .. } => Err(not_yet("inspect")),
+            Command::AcceptEdited { .. } => Err(not_yet("accept-edited")),
+            Command::Heads | Command::Merge { .. } | Command::Squash { .. } => Ok(OK),
+        }
+    }
+
+    /// Without the `postgres` feature: says how to get it.
+    #[cfg(not(feature = "postgres"))]
+    fn execute_postgres(
+        &self,
+        _: Command,
+        history: &History,
+        dir: &Path,
+        _: Option<String>,
+        _: &Output,
+    ) -> Result<u8> {
+        let what = if history.dialect() == crate::Dialect::Postgres {
+            format!("the migrations in {} are for PostgreSQL", dir.display())
+        } else {
+            "the database is a PostgreSQL server".to_owned()
+        };
+        Err(Error::Unsupported {
+            message: format!(
+                "{what}, and this program was built without stillroom's `postgres` feature: enable it in Cargo.toml (stillroom = {{ version = \"...\", features = [\"postgres\"] }})"
+            ),
+        })
     }
 
     /// Opens an existing database for reading only.
@@ -839,30 +987,10 @@ impl Session<'_, '_> {
     }
 
     fn current(&self, db: Option<&Path>) -> Result<u8> {
-        let status = self.migrator.status(&self.cli.open(db, false)?)?;
-        let current = status
-            .current
-            .as_deref()
-            .unwrap_or("base (no revision applied)");
-        let at_head = status.current.is_some() && status.current == status.head;
-        anstream::println!("{current}{}", if at_head { " (head)" } else { "" });
-        if !status.pending.is_empty() {
-            anstream::println!(
-                "{} pending: {}",
-                status.pending.len(),
-                status.pending.join(", ")
-            );
-        }
-        if let Some(problem) = status.problem {
-            anstream::println!("{}: {problem}", self.out.red("problem"));
-        }
-        for difference in status.differences.iter().flatten() {
-            anstream::println!(
-                "{}: {}",
-                self.out.red("differs from the models"),
-                difference.describe(&Against::Models)
-            );
-        }
+        print_current(
+            &self.migrator.status(&self.cli.open(db, false)?)?,
+            self.out,
+        );
         Ok(OK)
     }
 
@@ -874,44 +1002,16 @@ impl Session<'_, '_> {
             }
             _ => None,
         };
-        let head = self.history.head().map(|m| m.revision.as_str());
-        let current = status.as_ref().and_then(|s| s.current.as_deref());
-        for m in &self.history.migrations {
-            let mut line = format!("{}  {}{}", m.revision, m.message, steps_mark(m));
-            for (mark, at) in [("head", head), ("current", current)] {
-                if at == Some(m.revision.as_str()) {
-                    line.push_str(&format!("  {}", self.out.green(&format!("({mark})"))));
-                }
-            }
-            if let Some(status) = &status {
-                let state = status
-                    .applied
-                    .iter()
-                    .find(|a| a.revision == m.revision)
-                    .map_or_else(
-                        || self.out.dim("pending").to_string(),
-                        |a| format!("{} {}", a.how, a.applied_at),
-                    );
-                line.push_str(&format!("  [{state}]"));
-            }
-            anstream::println!("{line}");
-        }
-        match (&path, &status) {
-            (_, Some(_)) => {}
-            (Some(path), None) => anstream::println!(
-                "{}",
-                self.out.dim(&format!(
-                    "(no database at {}: nothing is applied yet; `upgrade` or the application's start creates it)",
-                    path.display()
-                ))
+        let no_database = match &path {
+            Some(path) => format!(
+                "(no database at {}: nothing is applied yet; `upgrade` or the application's start creates it)",
+                path.display()
             ),
-            (None, None) => anstream::println!(
-                "{}",
-                self.out.dim(&format!(
-                    "(no database given: `--database PATH` or {DATABASE_ENV} shows what is applied)"
-                ))
+            None => format!(
+                "(no database given: `--database PATH` or {DATABASE_ENV} shows what is applied)"
             ),
-        }
+        };
+        print_history(self.history, status.as_ref(), &no_database, self.out);
         Ok(OK)
     }
 
@@ -988,6 +1088,112 @@ impl Session<'_, '_> {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// What `revision --autogenerate` wrote (or that nothing changed).
+fn print_generated(
+    generated: Generated,
+    dir: &Path,
+    message: &str,
+    step: Option<&str>,
+    out: &Output,
+) -> Result<u8> {
+    match generated {
+        Generated::NothingToDo => match step {
+            Some(step) => {
+                let path = step_revision(dir, message, step)?;
+                anstream::println!(
+                    "the models have not changed: wrote {}, whose up part is the Rust step `{step}`",
+                    path.display()
+                );
+                print_step_skeleton(step);
+            }
+            None => {
+                anstream::println!("nothing to do: the migrations already match the models")
+            }
+        },
+        Generated::Written {
+            path,
+            migration,
+            ops,
+        } => {
+            anstream::println!("wrote {}", path.display());
+            for op in &ops {
+                anstream::println!("  {op}");
+            }
+            for loss in &migration.data_loss {
+                anstream::println!("  {}: {loss}", out.red("data loss"));
+            }
+            if let Some(step) = step {
+                anstream::println!("  then the Rust step `{step}`");
+                if !migration.data_loss.is_empty() {
+                    anstream::println!(
+                        "{}: the step runs after the statements above, which lose data; a step that reads what they drop must run before them: move its `-- rust:` line up, or keep the old field in the models for this revision and remove it in the next",
+                        out.red("note")
+                    );
+                }
+                print_step_skeleton(step);
+            }
+        }
+    }
+    Ok(OK)
+}
+
+/// `current`: the database's revision, what is pending, and any problem.
+fn print_current(status: &Status, out: &Output) {
+    let current = status
+        .current
+        .as_deref()
+        .unwrap_or("base (no revision applied)");
+    let at_head = status.current.is_some() && status.current == status.head;
+    anstream::println!("{current}{}", if at_head { " (head)" } else { "" });
+    if !status.pending.is_empty() {
+        anstream::println!(
+            "{} pending: {}",
+            status.pending.len(),
+            status.pending.join(", ")
+        );
+    }
+    if let Some(problem) = &status.problem {
+        anstream::println!("{}: {problem}", out.red("problem"));
+    }
+    for difference in status.differences.iter().flatten() {
+        anstream::println!(
+            "{}: {}",
+            out.red("differs from the models"),
+            difference.describe(&Against::Models)
+        );
+    }
+}
+
+/// `history`: every revision, marked head and current, with what the
+/// database applied when there is one (`status`), else `no_database`.
+fn print_history(history: &History, status: Option<&Status>, no_database: &str, out: &Output) {
+    let head = history.head().map(|m| m.revision.as_str());
+    let current = status.and_then(|s| s.current.as_deref());
+    for m in &history.migrations {
+        let mut line = format!("{}  {}{}", m.revision, m.message, steps_mark(m));
+        for (mark, at) in [("head", head), ("current", current)] {
+            if at == Some(m.revision.as_str()) {
+                line.push_str(&format!("  {}", out.green(&format!("({mark})"))));
+            }
+        }
+        if let Some(status) = status {
+            let state = status
+                .applied
+                .iter()
+                .find(|a| a.revision == m.revision)
+                .map_or_else(
+                    || out.dim("pending").to_string(),
+                    |a| format!("{} {}", a.how, a.applied_at),
+                );
+            line.push_str(&format!("  [{state}]"));
+        }
+        anstream::println!("{line}");
+    }
+    if status.is_none() {
+        anstream::println!("{}", out.dim(no_database));
     }
 }
 

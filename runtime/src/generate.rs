@@ -11,6 +11,7 @@ use crate::render::render;
 use crate::replay::{Direction, apply_parts, replay};
 use crate::schema::Schema;
 use crate::store::{History, Migration};
+use crate::dialect::Dialect;
 use crate::{Error, Result};
 
 /// Options for [`generate`].
@@ -333,14 +334,23 @@ pub(crate) fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
 /// # }
 /// ```
 pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
+    let dialect = History::read(dir)?.dialect();
+    empty_revision_in(dir, message, dialect)
+}
+
+/// [`empty_revision`] for `dialect` (which the first revision of a history
+/// decides; the others must agree).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn empty_revision_in(dir: &Path, message: &str, dialect: Dialect) -> Result<PathBuf> {
     let history = History::read(dir)?;
+    history.expect_dialect(dialect)?;
     let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message)?;
     let migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
-        dialect: history.dialect(),
+        dialect,
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),
