@@ -61,8 +61,8 @@ pub const DATABASE_ENV: &str = "STILLROOM_DATABASE";
 #[derive(Parser, Debug)]
 #[command(about = "Database migrations: generate, apply, inspect")]
 struct Args {
-    /// The database file [default: $STILLROOM_DATABASE, else the application's default]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The database: a SQLite file, or a postgres:// URL [default: $STILLROOM_DATABASE, else the application's default]
+    #[arg(long, global = true, value_name = "PATH|URL")]
     database: Option<PathBuf>,
     /// The migrations directory [default: the one embedded at build time]
     #[arg(long, global = true, value_name = "DIR")]
