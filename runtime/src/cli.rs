@@ -29,14 +29,16 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use rusqlite::{Connection, OpenFlags};
 
-use crate::compare::Against;
-use crate::generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
-use crate::migrate::{Adoption, Event, Migrator, Report, Status, Target};
-use crate::migrations::Migrations;
-use crate::replay::Direction;
+use crate::apply::step::Steps;
+use crate::apply::{Adoption, Event, Migrator, Report, Status, Target};
+use crate::autogenerate::{
+    GenerateOptions, Generated, check, empty_revision, generate, step_revision,
+};
+use crate::history::embedded::Migrations;
+use crate::history::replay::Direction;
+use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::step::Steps;
-use crate::store::{History, Migration};
+use crate::verify::compare::Against;
 use crate::{Error, Result, registry};
 
 /// Exit codes: success, and an error or a difference found (usage errors
@@ -376,7 +378,7 @@ impl<'a> Cli<'a> {
                     Some(dir) => Migration::read_dir(dir)?,
                     None => self.migrations.unordered()?,
                 };
-                let view = crate::team::lines(raw, &dir)?;
+                let view = crate::history::team::lines(raw, &dir)?;
                 if view.branches.len() > 1 || matches!(args.command, Command::Heads) {
                     return self.forked(&args.command, &view, db, out);
                 }
@@ -484,7 +486,7 @@ impl<'a> Cli<'a> {
     fn forked(
         &self,
         command: &Command,
-        view: &crate::team::Lines,
+        view: &crate::history::team::Lines,
         db: Option<&Path>,
         out: &Output,
     ) -> Result<u8> {
@@ -514,7 +516,7 @@ impl<'a> Cli<'a> {
             Command::Current => {
                 let applied = match self.database_path(db) {
                     Some(path) if path.exists() => {
-                        crate::ledger::read(&self.open(Some(&path), false)?)?
+                        crate::apply::ledger::read(&self.open(Some(&path), false)?)?
                     }
                     _ => Vec::new(),
                 };
@@ -528,7 +530,7 @@ impl<'a> Cli<'a> {
             _ => {
                 let applied = match self.database_path(db) {
                     Some(path) if path.exists() => {
-                        crate::ledger::read(&self.open(Some(&path), false)?)?
+                        crate::apply::ledger::read(&self.open(Some(&path), false)?)?
                     }
                     _ => Vec::new(),
                 };
@@ -588,9 +590,9 @@ impl<'a> Cli<'a> {
         out: &Output,
     ) -> Result<u8> {
         let models = self.models()?;
-        let merged = crate::team::merge(
+        let merged = crate::history::team::merge(
             dir,
-            crate::team::MergeOptions {
+            crate::history::team::MergeOptions {
                 first,
                 schema: Some(models),
             },
@@ -732,8 +734,11 @@ impl<'a> Cli<'a> {
                     });
                 }
                 if !autogenerate {
-                    let path =
-                        crate::generate::empty_revision_in(dir, &message, crate::Dialect::Postgres)?;
+                    let path = crate::autogenerate::empty_revision_in(
+                        dir,
+                        &message,
+                        crate::Dialect::Postgres,
+                    )?;
                     anstream::println!(
                         "wrote {} (empty: fill in its up and down parts)",
                         path.display()
@@ -770,7 +775,11 @@ impl<'a> Cli<'a> {
                     let from = from.or_else(|| history.head().map(|m| m.revision.clone()));
                     anstream::print!("{}", migrator.sql(from.as_deref(), &target)?);
                 } else {
-                    report_run(&migrator.downgrade(&mut connect()?, &target)?, "reverted", out);
+                    report_run(
+                        &migrator.downgrade(&mut connect()?, &target)?,
+                        "reverted",
+                        out,
+                    );
                 }
                 Ok(OK)
             }
@@ -927,7 +936,7 @@ impl Session<'_, '_> {
     /// Says which Rust steps the replay (of `generate`, `check`) skips
     /// because this program does not register them.
     fn note_skipped_steps(&self) {
-        for step in crate::step::unregistered(self.history, self.cli.steps) {
+        for step in crate::apply::step::unregistered(self.history, self.cli.steps) {
             anstream::println!(
                 "{}: the replay skips the Rust step {step}, which this program does not register, assuming it changes no schema",
                 self.out.dim("note")
@@ -987,10 +996,7 @@ impl Session<'_, '_> {
     }
 
     fn current(&self, db: Option<&Path>) -> Result<u8> {
-        print_current(
-            &self.migrator.status(&self.cli.open(db, false)?)?,
-            self.out,
-        );
+        print_current(&self.migrator.status(&self.cli.open(db, false)?)?, self.out);
         Ok(OK)
     }
 
@@ -1286,7 +1292,7 @@ fn steps_mark(m: &Migration) -> String {
 /// The function a new `-- rust: NAME` line needs, to paste into the
 /// application.
 fn print_step_skeleton(step: &str) {
-    let registered = crate::step::is_registered(step);
+    let registered = crate::apply::step::is_registered(step);
     anstream::println!(
         "{}\n\n    #[stillroom::step]\n    fn {step}(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {{\n        // Read and write the tables as they are at this revision, not through the models:\n        // step.for_each(\"SELECT id, ... FROM ...\", [], |row| {{ let id: i64 = row.get(\"id\")?; Ok(()) }})?;\n        Ok(())\n    }}\n",
         if registered {
@@ -1300,7 +1306,7 @@ fn print_step_skeleton(step: &str) {
 }
 
 fn squash_command(dir: &Path, to: &str, from: Option<&str>, out: &Output) -> Result<u8> {
-    let squashed = crate::team::squash(dir, to, from)?;
+    let squashed = crate::history::team::squash(dir, to, from)?;
     anstream::println!(
         "wrote {}, which replaces {}",
         squashed.path.display(),
@@ -1338,7 +1344,7 @@ fn report_run(report: &Report, verb: &str, out: &Output) {
 
 fn report_adoption(adoption: &Adoption, out: &Output) {
     if adoption.converts() {
-        let lines = crate::compare::summary(&adoption.differences);
+        let lines = crate::verify::compare::summary(&adoption.differences);
         anstream::println!(
             "adopted the existing database at {}, converting {} table{} to that revision's schema:",
             adoption.revision,

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::compare::Difference;
-use crate::diff::Refused;
-use crate::migrate::Misfit;
+use crate::apply::Misfit;
+use crate::autogenerate::diff::Refused;
 use crate::schema::SchemaError;
+use crate::verify::compare::Difference;
 
 /// Everything that can go wrong in stillroom.
 ///
@@ -237,7 +237,7 @@ pub enum Error {
     },
     /// A database made before stillroom matches no revision's tables and
     /// columns.
-    #[error("{}", crate::migrate::failed_message(closest, differences))]
+    #[error("{}", crate::apply::failed_message(closest, differences))]
     AdoptionFailed {
         /// The revision whose tables and columns are closest.
         closest: String,
@@ -247,7 +247,7 @@ pub enum Error {
     /// A database made before stillroom has a revision's tables and columns,
     /// but converting it to that revision's schema would change or reject
     /// stored values (or drop what stillroom cannot recreate).
-    #[error("{}", crate::migrate::blocked_message(revision, misfits, unsupported))]
+    #[error("{}", crate::apply::blocked_message(revision, misfits, unsupported))]
     AdoptionBlocked {
         /// The revision it would be adopted at.
         revision: String,
@@ -358,7 +358,7 @@ pub enum Error {
     /// A Rust step failed (returned an error or panicked); the upgrade was
     /// rolled back.
     #[error(transparent)]
-    Step(Box<crate::step::StepError>),
+    Step(Box<crate::apply::step::StepError>),
     /// What a Rust step read or wrote does not fit the table as it stands
     /// at the step's point of the history (a column the query does not
     /// return, a value that does not convert, a table or column that does
@@ -370,7 +370,7 @@ pub enum Error {
     },
     /// Pending revisions mark Rust steps this program does not register;
     /// nothing was run.
-    #[error("{}", crate::step::missing_message(missing, known))]
+    #[error("{}", crate::apply::step::missing_message(missing, known))]
     MissingSteps {
         /// Each step, with its file, line and revision.
         missing: Vec<String>,

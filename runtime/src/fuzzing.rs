@@ -6,10 +6,11 @@
 
 use rusqlite::Connection;
 
-use crate::replay::Replayed;
-use crate::sql_text;
-use crate::store::History;
-use crate::{Result, sqlite_version};
+use crate::Result;
+use crate::dialect::sqlite::sql_text;
+use crate::dialect::sqlite::version as sqlite_version;
+use crate::history::History;
+use crate::history::replay::Replayed;
 
 /// The tokens of `sql`, as written (blanks and comments dropped).
 pub fn tokens(sql: &str) -> Vec<&str> {
@@ -37,7 +38,7 @@ pub fn statements(sql: &str) -> Vec<(usize, &str)> {
 
 /// Why a statement may not appear in a migration, if it may not.
 pub fn forbidden(sql: &str) -> Option<&'static str> {
-    crate::replay::forbidden(sql)
+    crate::history::replay::forbidden(sql)
 }
 
 /// The canonical spelling of an SQL expression.
@@ -98,7 +99,7 @@ pub fn sqlite_version_number(text: &str) -> std::result::Result<i32, String> {
 
 /// [`replay`](crate::replay) on `conn`, a new empty database.
 pub fn replay_on(conn: Connection, history: &History) -> Result<Replayed> {
-    crate::replay::replay_on(conn, history)
+    crate::history::replay::replay_on(conn, history)
 }
 
 #[cfg(test)]

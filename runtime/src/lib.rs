@@ -120,51 +120,42 @@ pub mod guide {
     #[doc = include_str!("../guide/EXAMPLE_NEW_MODEL.md")]
     pub mod example_new_model {}
 }
-mod compare;
-mod connection;
-mod dialect;
-mod diff;
+// The pipeline's stages, in order, then what differs between databases.
+mod apply; // a live database: lock, run, record (the ledger), Rust steps, adopt
+mod autogenerate; // two schemas -> operations -> a tried, written migration
+mod dialect; // SQLite's and PostgreSQL's own: DDL, introspection, lexing, connections
 mod error;
-mod generate;
-mod inspect;
-mod introspect;
-mod ledger;
-mod migrate;
-mod migrations;
-mod model;
-mod ops;
-mod registry;
-mod render;
-mod replay;
-mod schema;
-mod sql_text;
-mod sqlite_version;
-mod step;
-mod store;
-mod team;
-mod types;
-mod verify;
+mod history; // migration files: read, ordered, embedded, replayed, merged
+mod inspect; // a live database -> model source (the way in for existing databases)
+mod model; // Rust models -> schema values; CRUD
+mod schema; // the values every stage shares: no SQL text, no connection
+mod verify; // a live database against the models
 
-pub use compare::{Against, Difference, compare};
-pub use connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
+pub use apply::ledger::Applied;
+pub use apply::step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, Writer};
+pub use apply::{
+    Adoption, Event, LOCK_TIMEOUT, Migrator, Misfit, Progress, Report, Status, Target, migrate,
+};
+pub use autogenerate::diff::{Diff, DiffOptions, Refused, diff};
+pub use autogenerate::ops::{Op, Rebuild};
+pub use autogenerate::{
+    GenerateOptions, Generated, check, empty_revision, generate, step_revision,
+};
 pub use dialect::Dialect;
 #[cfg(feature = "postgres")]
 pub use dialect::postgres;
-pub use diff::{Diff, DiffOptions, Refused, diff};
+pub use dialect::sqlite::connection::{BUSY_TIMEOUT, STATEMENT_CACHE_CAPACITY, configure, open};
+pub use dialect::sqlite::introspect::{LiveSchema, SchemaObject, introspect};
+pub use dialect::sqlite::render::{Rendered, render};
 pub use error::{Error, QueryError, Result, StatementError};
-pub use generate::{GenerateOptions, Generated, check, empty_revision, generate, step_revision};
+pub use history::embedded::{Migrations, checksum};
+pub use history::replay::{Direction, Replayed, replay};
+pub use history::team::{Lines, MergeOptions, Merged, Moved, Squashed, lines, merge, squash};
+pub use history::{History, Migration};
 pub use inspect::{inspect, models_source};
-pub use introspect::{LiveSchema, SchemaObject, introspect};
-pub use ledger::Applied;
-pub use migrate::{
-    Adoption, Event, LOCK_TIMEOUT, Migrator, Misfit, Progress, Report, Status, Target, migrate,
-};
-pub use migrations::{Migrations, checksum};
+pub use model::column_type::{ColumnType, ValueCheck};
+pub use model::registry::{ModelInfo, ModelSet, registered_models, registry};
 pub use model::{AutoIncrement, Model};
-pub use ops::{Op, Rebuild};
-pub use registry::{ModelInfo, ModelSet, registered_models, registry};
-pub use render::{Rendered, render};
-pub use replay::{Direction, Replayed, replay};
 /// The rusqlite stillroom is built on, re-exported so that an application
 /// names one version of it (`use stillroom::rusqlite::Connection;`).
 pub use rusqlite;
@@ -172,7 +163,6 @@ pub use schema::{
     Action, Column, ForeignKey, Index, Kind, PrimaryKey, Problem, Schema, SchemaError, SqlType,
     Table, quote_ident, quote_literal,
 };
-pub use step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, Writer};
 /// Derives [`Model`](trait@Model) for a struct with named fields: one table,
 /// one column per field, typed CRUD, and an entry in the global
 /// [`registry`].
@@ -247,9 +237,7 @@ pub use step::{Record, Step, StepError, StepFn, StepMarker, StepResult, Steps, W
 /// assert_eq!(ClientTask::table().columns.len(), 3);
 /// ```
 pub use stillroom_macros::Model;
-pub use store::{History, Migration};
-pub use team::{Lines, MergeOptions, Merged, Moved, Squashed, lines, merge, squash};
-pub use types::{ColumnType, ValueCheck};
+pub use verify::compare::{Against, Difference, compare};
 pub use verify::{Verification, differences};
 
 /// Embeds the migration files of a directory in the binary and registers
@@ -322,10 +310,10 @@ pub mod __fuzz;
 /// What the derive's generated code uses. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migrations::{DefaultMigrations, EmbeddedFile};
+    pub use crate::apply::step::{RegisteredStep, step_fn};
+    pub use crate::history::embedded::{DefaultMigrations, EmbeddedFile};
     pub use crate::model::Statements;
-    pub use crate::registry::ModelEntry;
-    pub use crate::step::{RegisteredStep, step_fn};
+    pub use crate::model::registry::ModelEntry;
     pub use inventory;
     pub use rusqlite;
     pub use std::sync::LazyLock;

@@ -3,6 +3,8 @@
 //! are shared; what is a database's own (its types, what `ALTER TABLE` can
 //! do in place, DDL, introspection, locking) is decided per [`Dialect`].
 
+pub(crate) mod sqlite;
+
 #[cfg(feature = "postgres")]
 pub mod postgres;
 

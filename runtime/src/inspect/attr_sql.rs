@@ -6,8 +6,8 @@
 //! SQL may hold a comment. Its rules are repeated here; the compiled round
 //! trip in the tests (`tests/tests/it/inspect.rs`) fails if they drift.
 
+use crate::dialect::sqlite::sql_text;
 use crate::schema::quote_literal;
-use crate::sql_text;
 
 /// The text for `default = "..."`: the introspected default when the derive
 /// takes it as it is, else the same expression in parentheses (the diff

@@ -7,8 +7,8 @@ use super::attr_sql::{default_text, double_quoted_string, expression_text};
 use super::names::{FieldName, field_names, snake_case};
 use super::source::{Field, Item, Model, comment_text};
 use super::types::{Base, choose, is_bool_check};
+use crate::dialect::sqlite::sql_text;
 use crate::schema::{Action, Column, ForeignKey, Index, Schema, SqlType, Table};
-use crate::sql_text;
 
 /// A model being drafted from its table.
 struct Draft<'a> {

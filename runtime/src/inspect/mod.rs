@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 
 use rusqlite::Connection;
 
-use crate::introspect::{LiveSchema, SchemaObject, introspect};
+use crate::dialect::sqlite::introspect::{LiveSchema, SchemaObject, introspect};
 use crate::schema::{Problem, Schema};
 use crate::{Result, Table};
 

@@ -1,9 +1,9 @@
 //! The Rust type of a column: from its declared type (by SQLite's affinity
 //! rules on a non-STRICT table) and its bool CHECK.
 
+use crate::dialect::sqlite::sql_text;
+use crate::model::column_type::ValueCheck;
 use crate::schema::{Column, SqlType};
-use crate::sql_text;
-use crate::types::ValueCheck;
 
 /// A Rust type the models use, by the SQL type its `ColumnType` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

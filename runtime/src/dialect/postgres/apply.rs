@@ -8,12 +8,12 @@ use postgres::{Client, GenericClient, Transaction};
 use super::introspect::introspect;
 use super::lexer::{forbidden, split};
 use super::{PgStatementError, describe, ledger, types};
-use crate::compare::{Difference, compare_in};
+use crate::apply::{Report, Status, Target};
 use crate::dialect::Dialect;
-use crate::migrate::{Report, Status, Target};
-use crate::replay::Direction;
+use crate::history::replay::Direction;
+use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::store::{History, Migration};
+use crate::verify::compare::{Difference, compare_in};
 use crate::verify::{Verification, fingerprint};
 use crate::{Error, Result};
 

@@ -12,13 +12,13 @@ use super::apply::run_part;
 use super::introspect::{Live, introspect};
 use super::render::render;
 use super::types::form_schema;
-use crate::compare::{Difference, compare_in};
+use crate::autogenerate::diff::{DiffOptions, diff_in};
+use crate::autogenerate::{GenerateOptions, Generated, with_reverse_hints, write_migration};
 use crate::dialect::Dialect;
-use crate::diff::{DiffOptions, diff_in};
-use crate::generate::{GenerateOptions, Generated, with_reverse_hints, write_migration};
-use crate::replay::Direction;
+use crate::history::replay::Direction;
+use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::store::{History, Migration};
+use crate::verify::compare::{Difference, compare_in};
 use crate::{Error, Result};
 
 /// Generates the migration that takes the schema the PostgreSQL migrations

@@ -4,8 +4,8 @@
 use postgres::GenericClient;
 
 use crate::Result;
-use crate::ledger::Applied;
-use crate::store::Migration;
+use crate::apply::ledger::Applied;
+use crate::history::Migration;
 
 pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations (
     revision TEXT NOT NULL PRIMARY KEY,

@@ -8,8 +8,10 @@
 use std::fmt::Write as _;
 
 use super::introspect::{COLUMN_CHECK, Live, Names, TABLE_CHECK};
-use crate::diff::rules::{canonical_checks, canonical_default, canonical_foreign_key};
-use crate::ops::{Op, Rebuild};
+use crate::autogenerate::diff::rules::{
+    canonical_checks, canonical_default, canonical_foreign_key,
+};
+use crate::autogenerate::ops::{Op, Rebuild};
 use crate::schema::{Column, ForeignKey, Index, Table, quote_ident, quote_literal};
 
 /// Renders `ops` for a database whose schema is `before`.
@@ -335,7 +337,7 @@ fn drop_constraint(out: &mut String, table: &str, name: &str) {
 /// column; their comments (the model's spelling) follow.
 fn rename_in_checks(out: &mut String, table: &str, names: &mut Names, from: &str, to: &str) {
     for (column, expr, name) in &mut names.checks {
-        let renamed = crate::sql_text::rename_identifier(expr, from, to);
+        let renamed = crate::dialect::sqlite::sql_text::rename_identifier(expr, from, to);
         let own = column
             .as_deref()
             .is_some_and(|c| c.eq_ignore_ascii_case(from));

@@ -3,8 +3,8 @@
 //! spelling. Introspection reads a database into the same form, so the two
 //! compare as schema values.
 
+use crate::model::column_type::ValueCheck;
 use crate::schema::{Column, Kind, Schema, SqlType, Table};
-use crate::types::ValueCheck;
 use crate::{Error, Result};
 
 /// PostgreSQL's one spelling of a type name, as `format_type` prints it or

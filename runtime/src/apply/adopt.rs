@@ -17,13 +17,13 @@ use rusqlite::Connection;
 
 use super::Migrator;
 use super::fit::{Misfit, misfits};
-use crate::compare::{Difference, compare};
-use crate::diff::{DiffOptions, diff};
-use crate::introspect::{LiveSchema, introspect};
-use crate::ops::Op;
-use crate::render::render;
-use crate::replay::{Direction, apply_parts, replay};
-use crate::store::History;
+use crate::autogenerate::diff::{DiffOptions, diff};
+use crate::autogenerate::ops::Op;
+use crate::dialect::sqlite::introspect::{LiveSchema, introspect};
+use crate::dialect::sqlite::render::render;
+use crate::history::History;
+use crate::history::replay::{Direction, apply_parts, replay};
+use crate::verify::compare::{Difference, compare};
 use crate::{Error, Result};
 
 /// How a database made before stillroom is adopted: the revision whose
@@ -135,7 +135,7 @@ impl Migrator<'_> {
     }
 
     fn adoption_plan_inner(&self, conn: &Connection) -> Result<Adoption> {
-        if crate::ledger::exists(conn)? {
+        if crate::apply::ledger::exists(conn)? {
             return Err(Error::AlreadyAdopted);
         }
         if !has_user_tables(conn)? || self.history.migrations.is_empty() {
@@ -264,7 +264,7 @@ impl Migrator<'_> {
 
 /// Runs the conversion's statements (inside the caller's transaction).
 pub(super) fn convert(conn: &Connection, adoption: &Adoption) -> Result<()> {
-    for statement in crate::sql_text::split_statements(&adoption.sql) {
+    for statement in crate::dialect::sqlite::sql_text::split_statements(&adoption.sql) {
         conn.execute_batch(statement.sql)
             .map_err(|source| Error::Conversion {
                 revision: adoption.revision.clone(),
@@ -344,7 +344,7 @@ pub(crate) fn failed_message(closest: &str, differences: &[Difference]) -> Strin
     }
     let remedies: Vec<String> = structural
         .iter()
-        .filter_map(|d| crate::compare::remedy(d))
+        .filter_map(|d| crate::verify::compare::remedy(d))
         .collect();
     out.push_str("\nEither the models are right and the database must change: bring it to that revision's tables and columns, for example with");
     for r in &remedies {

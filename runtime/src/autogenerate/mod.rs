@@ -1,17 +1,20 @@
 //! Autogenerate: from the models and the stored history to a new, reviewed
 //! migration file; and `check`, the CI gate.
 
+pub(crate) mod diff;
+pub(crate) mod ops;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diff::{Diff, DiffOptions, diff};
-use crate::introspect::{LiveSchema, introspect};
-use crate::ops::Op;
-use crate::render::render;
-use crate::replay::{Direction, apply_parts, replay};
-use crate::schema::Schema;
-use crate::store::{History, Migration};
+use crate::autogenerate::diff::{Diff, DiffOptions, diff};
+use crate::autogenerate::ops::Op;
 use crate::dialect::Dialect;
+use crate::dialect::sqlite::introspect::{LiveSchema, introspect};
+use crate::dialect::sqlite::render::render;
+use crate::history::replay::{Direction, apply_parts, replay};
+use crate::history::{History, Migration};
+use crate::schema::Schema;
 use crate::{Error, Result};
 
 /// Options for [`generate`].
@@ -413,7 +416,7 @@ pub fn step_revision(dir: &Path, message: &str, step: &str) -> Result<PathBuf> {
 }
 
 fn check_step_name(name: &str) -> Result<()> {
-    match crate::step::bad_name(name) {
+    match crate::apply::step::bad_name(name) {
         Some(why) => Err(Error::BadTarget { message: why }),
         None => Ok(()),
     }

@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::Connection;
 
 use super::Migrator;
-use crate::ledger::{self, Applied};
-use crate::store::Migration;
+use crate::apply::ledger::{self, Applied};
+use crate::history::Migration;
 use crate::{Error, Result};
 
 /// How a ledger row maps onto the history.

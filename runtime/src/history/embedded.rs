@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
-use crate::store::{History, Migration};
+use crate::history::{History, Migration};
 use crate::{Error, Result};
 
 /// A migration file embedded by [`embed_migrations!`](crate::embed_migrations).

@@ -569,7 +569,7 @@ mod no_panic {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::store::Migration;
+    use crate::history::Migration;
 
     proptest! {
         /// The tokenizer reads SQL from files people edit and from live

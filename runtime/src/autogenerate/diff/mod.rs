@@ -2,7 +2,7 @@
 //! the other, and the refusals when that would lose data silently.
 //!
 //! Schemas are compared on a canonical form: names without regard to case,
-//! SQL expressions (defaults, checks) by [`canonical`](crate::sql_text)
+//! SQL expressions (defaults, checks) by [`canonical`](crate::dialect::sqlite::sql_text)
 //! spelling, foreign keys and indexes as sets, and column order ignored (SQLite
 //! can only append columns; a rebuild just to reorder them would be noise).
 
@@ -18,8 +18,8 @@ pub(crate) use self::rules::{
     foreign_key_set, is_rowid_alias, same_type,
 };
 use self::rules::{addable, droppable, lossless};
+use crate::autogenerate::ops::{Op, Rebuild};
 use crate::dialect::Dialect;
-use crate::ops::{Op, Rebuild};
 use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
 
 /// What a diff may do.

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::dialect::sqlite::sql_text::{self, Token};
 use crate::schema::{Column, Schema, Table};
-use crate::sql_text::{self, Token};
 
 pub(crate) struct TablePairs<'a> {
     pub(crate) matched: Vec<(&'a Table, &'a Table)>,

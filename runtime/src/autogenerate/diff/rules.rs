@@ -1,8 +1,8 @@
 //! What SQLite can do in place, and what counts as the same or as a loss.
 
 use crate::dialect::Dialect;
+use crate::dialect::sqlite::sql_text;
 use crate::schema::{Column, ForeignKey, SqlType, Table};
-use crate::sql_text;
 
 /// A column's type affinity: how SQLite converts the values stored in it
 /// (<https://sqlite.org/datatype3.html#determination_of_column_affinity>).

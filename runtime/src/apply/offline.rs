@@ -9,10 +9,10 @@ use std::fmt::Write as _;
 
 use super::adopt::Adoption;
 use super::{Migrator, Target};
-use crate::ledger;
-use crate::replay::Direction;
+use crate::apply::ledger;
+use crate::history::Migration;
+use crate::history::replay::Direction;
 use crate::schema::{quote_ident, quote_literal};
-use crate::store::Migration;
 use crate::{Error, Result};
 
 /// A script under construction.

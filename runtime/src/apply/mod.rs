@@ -6,6 +6,9 @@
 //! one applies, the other waits for the lock (the busy timeout) and then finds
 //! nothing to do. All the steps of one call run in one transaction.
 
+pub(crate) mod ledger;
+pub(crate) mod step;
+
 mod adopt;
 mod fit;
 mod offline;
@@ -21,15 +24,15 @@ pub use self::adopt::Adoption;
 pub(crate) use self::adopt::{blocked_message, failed_message};
 use self::adopt::{convert, has_user_tables};
 pub use self::fit::Misfit;
-use crate::ledger::{self, Applied};
-use crate::migrations::Migrations;
-use crate::replay::{
+use self::ledger::Applied;
+use crate::apply::step::{Lookup, Steps};
+use crate::history::embedded::Migrations;
+use crate::history::replay::{
     Direction, check_version, foreign_key_violations, foreign_keys_on, run_part_reporting,
     with_foreign_keys,
 };
+use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::step::{Lookup, Steps};
-use crate::store::{History, Migration};
 use crate::verify::{Verification, differences, fingerprint, verify_now};
 use crate::{Error, Result, registry};
 
@@ -673,7 +676,7 @@ impl<'a> Migrator<'a> {
             Err(e @ Error::Statement(_)) => return Err(self.already_applied(conn, e)),
             Err(e) => return Err(e),
         };
-        crate::connection::accepted(conn);
+        crate::dialect::sqlite::connection::accepted(conn);
         Ok(report)
     }
 
@@ -684,14 +687,14 @@ impl<'a> Migrator<'a> {
     fn already_applied(&self, conn: &Connection, failed: Error) -> Error {
         let found = || -> Result<Option<usize>> {
             let applied = ledger::read(conn)?;
-            let live = crate::introspect::introspect(conn)?;
+            let live = crate::dialect::sqlite::introspect::introspect(conn)?;
             let memory = Connection::open_in_memory()?;
             memory.execute_batch("PRAGMA foreign_keys = ON")?;
             for (k, m) in self.history.migrations.iter().enumerate() {
-                crate::replay::apply_parts(&memory, &[(m, Direction::Up)])?;
+                crate::history::replay::apply_parts(&memory, &[(m, Direction::Up)])?;
                 if k >= applied.len() {
-                    let replayed = crate::introspect::introspect(&memory)?;
-                    if crate::compare::compare(&live.schema, &replayed.schema).is_empty() {
+                    let replayed = crate::dialect::sqlite::introspect::introspect(&memory)?;
+                    if crate::verify::compare::compare(&live.schema, &replayed.schema).is_empty() {
                         return Ok(Some(k));
                     }
                 }
@@ -1215,7 +1218,7 @@ impl<'a> Migrator<'a> {
         {
             ledger::record(conn, i, m, 0, "adopted")?;
         }
-        for line in crate::compare::summary(&adoption.differences) {
+        for line in crate::verify::compare::summary(&adoption.differences) {
             tracing::info!(revision = %adoption.revision, "converted {line}");
         }
         tracing::info!(
@@ -1283,7 +1286,7 @@ impl<'a> Migrator<'a> {
                 wrote: true,
             })
         })?;
-        crate::connection::accepted(conn);
+        crate::dialect::sqlite::connection::accepted(conn);
         Ok(report)
     }
 

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, btree_map};
 
 use rusqlite::Connection;
 
+use crate::dialect::sqlite::sql_text;
 use crate::schema::{Action, Column, ForeignKey, Index, Schema, SqlType, Table};
-use crate::sql_text;
 use crate::{Error, Result};
 
 /// A live database's schema: its tables, plus what a table rebuild must

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use crate::store::Migration;
+use crate::history::Migration;
 use crate::{Error, Result};
 
 /// The DDL of stillroom's own tables (also written into offline SQL).

@@ -9,12 +9,12 @@
 
 use std::fmt::Write as _;
 
-use crate::introspect::{LiveSchema, SchemaObject};
-use crate::ops::{Op, Rebuild};
+use crate::autogenerate::ops::{Op, Rebuild};
+use crate::dialect::sqlite::introspect::{LiveSchema, SchemaObject};
+use crate::dialect::sqlite::sql_text::{self, Token};
 use crate::schema::{
     Action, Column, ForeignKey, Table, column_definition, ident_list, quote_ident, quote_literal,
 };
-use crate::sql_text::{self, Token};
 
 /// A rendered list of operations.
 ///

@@ -11,12 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::compare::compare;
-use crate::diff::{DiffOptions, diff};
-use crate::render::render;
-use crate::replay::replay;
+use crate::autogenerate::diff::{DiffOptions, diff};
+use crate::dialect::sqlite::render::render;
+use crate::history::replay::replay;
+use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::store::{History, Migration};
+use crate::verify::compare::compare;
 use crate::{Error, Result};
 
 /// A migrations directory's revisions as lines: the trunk, from the first
@@ -500,9 +500,9 @@ fn from_scratch(
                 m.revision, step.name
             ));
         }
-        for statement in crate::sql_text::split_statements(&m.up) {
+        for statement in crate::dialect::sqlite::sql_text::split_statements(&m.up) {
             // The first word after any comments.
-            let first = crate::sql_text::tokenize(statement.sql)
+            let first = crate::dialect::sqlite::sql_text::tokenize(statement.sql)
                 .first()
                 .map(|t| t.source().to_ascii_uppercase())
                 .unwrap_or_default();
@@ -537,7 +537,7 @@ fn from_scratch(
 /// directly has no use for.
 fn is_rebuild_copy(sql: &str) -> bool {
     matches!(
-        crate::sql_text::tokenize(sql).as_slice(),
+        crate::dialect::sqlite::sql_text::tokenize(sql).as_slice(),
         [insert, into, table, ..]
             if insert.source().eq_ignore_ascii_case("INSERT")
                 && into.source().eq_ignore_ascii_case("INTO")

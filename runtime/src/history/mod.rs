@@ -24,16 +24,20 @@
 //! lines say what its down part loses or changes: a downgrade past it is
 //! refused unless data loss is allowed.
 
+pub(crate) mod embedded;
+pub(crate) mod replay;
+pub(crate) mod team;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::apply::step::StepMarker;
 use crate::dialect::Dialect;
-use crate::replay::Direction;
-use crate::sqlite_version::SqliteVersion;
-use crate::step::StepMarker;
+use crate::dialect::sqlite::version::SqliteVersion;
+use crate::history::replay::Direction;
 use crate::{Error, Result};
 
 const MAGIC: &str = "-- stillroom migration";
@@ -416,7 +420,8 @@ impl Migration {
         // may have one: this runs for every file at every startup.
         for (part, first) in [(Some(&m.up), m.lines.0), (m.down.as_ref(), m.lines.1)] {
             if let Some(part) = part.filter(|p| p.contains("rust:")) {
-                crate::step::check_part(part, first).map_err(|(line, why)| bad(line, why))?;
+                crate::apply::step::check_part(part, first)
+                    .map_err(|(line, why)| bad(line, why))?;
             }
         }
         Ok(m)
@@ -456,7 +461,7 @@ impl Migration {
         let Some(part) = part.filter(|p| p.contains("rust:")) else {
             return Vec::new();
         };
-        crate::step::markers(part)
+        crate::apply::step::markers(part)
             .into_iter()
             .map(|(line, name)| StepMarker {
                 name,

@@ -2,12 +2,14 @@
 //! is listed, said from the database's side; indexes the models do not
 //! declare may be tolerated ([`Verification`]).
 
+pub(crate) mod compare;
+
 use rusqlite::Connection;
 use std::hash::{Hash as _, Hasher as _};
 
-use crate::compare::{Against, Difference, compare};
-use crate::introspect::introspect;
+use crate::dialect::sqlite::introspect::introspect;
 use crate::schema::Schema;
+use crate::verify::compare::{Against, Difference, compare};
 use crate::{Error, Result};
 
 /// What the comparison of the live schema with the models accepts, after

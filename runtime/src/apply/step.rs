@@ -13,9 +13,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, Params};
 
-use crate::replay::Direction;
+use crate::history::Migration;
+use crate::history::replay::Direction;
 use crate::schema::quote_ident;
-use crate::store::Migration;
 use crate::{Error, Result};
 
 /// What a Rust step returns: any error (`?` works on rusqlite's,
@@ -766,7 +766,7 @@ impl Writer<'_> {
 /// first line in the file; errors give file lines.
 pub(crate) fn check_part(sql: &str, first_line: usize) -> std::result::Result<(), (usize, String)> {
     let file_line = |l: usize| first_line.max(1).saturating_add(l.saturating_sub(1));
-    let spans: Vec<(usize, usize)> = crate::sql_text::split_statements(sql)
+    let spans: Vec<(usize, usize)> = crate::dialect::sqlite::sql_text::split_statements(sql)
         .iter()
         .map(|s| (s.line, s.line + s.sql.matches('\n').count()))
         .collect();

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use crate::introspect::{LiveSchema, introspect};
+use crate::apply::step::Lookup;
+use crate::dialect::sqlite::introspect::{LiveSchema, introspect};
+use crate::dialect::sqlite::sql_text::split_statements;
+use crate::dialect::sqlite::version::SqliteVersion;
+use crate::history::{History, Migration};
 use crate::schema::quote_ident;
-use crate::sql_text::split_statements;
-use crate::sqlite_version::SqliteVersion;
-use crate::step::Lookup;
-use crate::store::{History, Migration};
 use crate::{Error, Result, StatementError};
 
 /// Which part of a migration runs.
@@ -97,7 +97,7 @@ pub(crate) fn run_part_reporting(
             if let Some(done) = current.take() {
                 rebuilt(done.finish());
             }
-            crate::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
+            crate::apply::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
         }
         if let Some(why) = forbidden(statement.sql) {
             return Err(Error::MigrationFile {
@@ -142,7 +142,7 @@ pub(crate) fn run_part_reporting(
         rebuilt(done.finish());
     }
     for marker in markers {
-        crate::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
+        crate::apply::step::run(conn, migration, direction, marker.name, marker.line, steps)?;
     }
     Ok(())
 }
@@ -197,7 +197,7 @@ impl<'a> Rebuilding<'a> {
 fn collision(conn: &Connection, sql: &str, source: &rusqlite::Error) -> Option<String> {
     let message = source.to_string();
     let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
-    let tokens = crate::sql_text::tokenize(sql);
+    let tokens = crate::dialect::sqlite::sql_text::tokenize(sql);
     let into = tokens.get(2)?.name();
     if !tokens.first()?.source().eq_ignore_ascii_case("INSERT")
         || !into.starts_with("_stillroom_new_")
@@ -256,7 +256,7 @@ fn rebuild_comments(sql: &str) -> Vec<(usize, &str)> {
 /// migration runs inside the runner's one transaction, on the application's
 /// own connection.
 pub(crate) fn forbidden(sql: &str) -> Option<&'static str> {
-    let tokens = crate::sql_text::tokenize(sql);
+    let tokens = crate::dialect::sqlite::sql_text::tokenize(sql);
     let word = |i: usize| {
         tokens
             .get(i)
@@ -284,7 +284,9 @@ pub(crate) fn forbidden(sql: &str) -> Option<&'static str> {
 /// connection). Reading a pragma, and the pragmas that belong to the
 /// database or the transaction (`user_version`, `defer_foreign_keys`,
 /// `table_info(...)`), are fine.
-fn forbidden_pragma(tokens: &[crate::sql_text::Token<'_>]) -> Option<&'static str> {
+fn forbidden_pragma(
+    tokens: &[crate::dialect::sqlite::sql_text::Token<'_>],
+) -> Option<&'static str> {
     // `name`, `schema.name` (one word or three tokens), quoted or not.
     let (name, rest) = match tokens {
         [_, dot, name, rest @ ..] if dot.source() == "." => (name.name(), rest),

@@ -14,11 +14,11 @@ mod difference;
 
 pub use self::difference::{Against, Difference};
 
-use crate::dialect::Dialect;
-use crate::diff::{
+use crate::autogenerate::diff::{
     canonical_checks, canonical_default, canonical_foreign_key, foreign_key_set, match_schemas,
     same_type,
 };
+use crate::dialect::Dialect;
 use crate::schema::{Column, ForeignKey, Index, Schema, Table, quote_ident};
 
 /// Every difference between the schema a database has and the schema it

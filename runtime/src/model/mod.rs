@@ -1,5 +1,8 @@
 //! The [`Model`] trait: a table's schema and typed CRUD on its rows.
 
+pub(crate) mod column_type;
+pub(crate) mod registry;
+
 use rusqlite::{CachedStatement, Connection, Params, Row};
 
 use crate::schema::{Table, quote_ident};

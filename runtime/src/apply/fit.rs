@@ -8,8 +8,8 @@ use std::fmt;
 
 use rusqlite::Connection;
 
-use crate::diff::{Affinity, affinity, canonical_checks, is_rowid_alias};
-use crate::ops::Op;
+use crate::autogenerate::diff::{Affinity, affinity, canonical_checks, is_rowid_alias};
+use crate::autogenerate::ops::Op;
 use crate::schema::{Column, ForeignKey, SqlType, Table, ident_list, quote_ident};
 use crate::{Error, Result};
 
@@ -118,7 +118,7 @@ fn table(conn: &Connection, from: &Table, to: &Table, out: &mut Vec<Misfit>) -> 
         }
         let had = canonical_checks(&old.checks);
         for check in &column.checks {
-            if !had.contains(&crate::sql_text::canonical(check)) {
+            if !had.contains(&crate::dialect::sqlite::sql_text::canonical(check)) {
                 let rule = format!("column `{}` CHECK ({check})", column.name);
                 rows(conn, name, &c, &format!("NOT ({check})"), rule, out)?;
             }
@@ -126,7 +126,7 @@ fn table(conn: &Connection, from: &Table, to: &Table, out: &mut Vec<Misfit>) -> 
     }
     let had = canonical_checks(&from.checks);
     for check in &to.checks {
-        if !had.contains(&crate::sql_text::canonical(check)) {
+        if !had.contains(&crate::dialect::sqlite::sql_text::canonical(check)) {
             let rule = format!("CHECK ({check})");
             rows(conn, name, "NULL", &format!("NOT ({check})"), rule, out)?;
         }

@@ -1,0 +1,10 @@
+//! SQLite's side of the pipeline: its DDL rules (rendering, the table
+//! rebuild), reading a live schema from its pragmas, its SQL text (lexing,
+//! statement splitting, canonical expressions), the version a migration
+//! requires, and opening a connection the way migrations need it.
+
+pub(crate) mod connection;
+pub(crate) mod introspect;
+pub(crate) mod render;
+pub(crate) mod sql_text;
+pub(crate) mod version;
