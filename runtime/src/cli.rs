@@ -837,7 +837,34 @@ impl<'a> Cli<'a> {
                 }
                 Err(e) => Err(e),
             },
-            Command::Adopt { .. } => Err(not_yet("adopt")),
+            Command::Adopt { sql: true } => {
+                let plan = migrator.adoption_plan(&mut connect()?)?;
+                anstream::println!(
+                    "-- Adopting this database at revision {} records the first {} revision{} as applied.",
+                    plan.revision,
+                    plan.position,
+                    if plan.position == 1 { "" } else { "s" }
+                );
+                if plan.converts() {
+                    anstream::println!(
+                        "-- First, its tables are converted to that revision's schema:"
+                    );
+                    anstream::print!("{}", plan.sql);
+                } else {
+                    anstream::println!(
+                        "-- Its schema is that revision's exactly: nothing is converted."
+                    );
+                }
+                anstream::println!("-- Run `db adopt` to do it (in one transaction).");
+                Ok(OK)
+            }
+            Command::Adopt { sql: false } => {
+                let report = migrator.adopt(&mut connect()?)?;
+                if let Some(adoption) = &report.adopted {
+                    report_adoption(adoption, out);
+                }
+                Ok(OK)
+            }
             Command::Inspect { .. } => Err(not_yet("inspect")),
             Command::AcceptEdited { .. } => Err(not_yet("accept-edited")),
             Command::Heads | Command::Merge { .. } | Command::Squash { .. } => Ok(OK),

@@ -269,6 +269,20 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// Converting an adopted PostgreSQL database to its revision's schema
+    /// failed; nothing was changed.
+    #[cfg(feature = "postgres")]
+    #[error(
+        "converting the database to the schema of revision `{revision}` failed, so nothing was changed: {message}\n  SQL: {sql}"
+    )]
+    PostgresConversion {
+        /// The revision it was being adopted at.
+        revision: String,
+        /// The statement that failed.
+        sql: String,
+        /// PostgreSQL's message.
+        message: String,
+    },
     /// A database made before stillroom, with adoption on start turned off.
     #[error(
         "this database has tables but no stillroom ledger: it was made before stillroom, and this application adopts such a database only on an explicit command (nothing was changed). Review the adoption with `db adopt --sql`, then run `db adopt`"

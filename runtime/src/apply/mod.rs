@@ -547,6 +547,12 @@ impl<'a> Migrator<'a> {
         self
     }
 
+    /// Whether a start adopts a database made before stillroom.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn adopts_on_start(&self) -> bool {
+        self.adopt_on_start
+    }
+
     /// Tells `progress` of each migration part as it starts and finishes,
     /// and of each table rebuild inside it, with times (a command line shows
     /// them: a long rebuild is not a silent wait). The same events go to

@@ -7,8 +7,8 @@ use postgres::{Client, GenericClient, Transaction};
 
 use super::introspect::introspect;
 use super::lexer::{forbidden, split};
-use super::{PgStatementError, describe, ledger, types};
-use crate::apply::{Report, Status, Target};
+use super::{PgStatementError, adopt, describe, ledger, types};
+use crate::apply::{Adoption, Report, Status, Target};
 use crate::dialect::Dialect;
 use crate::history::replay::Direction;
 use crate::history::{History, Migration};
@@ -97,6 +97,81 @@ impl<'a> Migrator<'a> {
         }
     }
 
+    /// Whether a start adopts a database made before stillroom (tables, no
+    /// ledger) at the revision whose schema it has: yes by default, as on
+    /// SQLite. With `false`, such a database is refused with
+    /// [`Error::NotAdopted`] until [`Migrator::adopt`] is run.
+    #[must_use]
+    pub fn adopt_on_start(self, adopt: bool) -> Self {
+        Self {
+            inner: self.inner.adopt_on_start(adopt),
+        }
+    }
+
+    /// How the database would be adopted (the revision, what the conversion
+    /// changes, its SQL), without changing anything.
+    pub fn adoption_plan(&self, client: &mut Client) -> Result<Adoption> {
+        self.history().expect_dialect(Dialect::Postgres)?;
+        let mut tx = self.begin(client)?;
+        if ledger::exists(&mut tx)? {
+            return Err(Error::AlreadyAdopted);
+        }
+        if self.history().migrations.is_empty() || !adopt::has_user_tables(&mut tx)? {
+            return Err(Error::NothingToAdopt);
+        }
+        let adoption = adopt::plan(&mut tx, self.history())?;
+        tx.rollback()?;
+        Ok(adoption)
+    }
+
+    /// Adopts a database made before stillroom at the revision whose schema
+    /// it has (converting it with `ALTER TABLE`s when it differs only in how
+    /// its tables are declared), and applies nothing else; in one
+    /// transaction, verified against the models when that revision is the
+    /// head.
+    pub fn adopt(&self, client: &mut Client) -> Result<Report> {
+        self.history().expect_dialect(Dialect::Postgres)?;
+        let mut tx = self.begin(client)?;
+        if ledger::exists(&mut tx)? {
+            return Err(Error::AlreadyAdopted);
+        }
+        if self.history().migrations.is_empty() || !adopt::has_user_tables(&mut tx)? {
+            return Err(Error::NothingToAdopt);
+        }
+        let adoption = self.adopt_in(&mut tx)?;
+        let mut report = Report {
+            current: Some(adoption.revision.clone()),
+            ..Report::default()
+        };
+        if self.inner.verification != Verification::Off
+            && adoption.position == self.history().migrations.len()
+        {
+            report.compared = self.verify_cached(&mut tx, true)?;
+        }
+        report.adopted = Some(adoption);
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Plans, converts and records the adoption inside `tx`.
+    fn adopt_in(&self, tx: &mut Transaction<'_>) -> Result<Adoption> {
+        let adoption = adopt::plan(tx, self.history())?;
+        adopt::convert(tx, &adoption)?;
+        ledger::create(tx)?;
+        for (i, m) in self.history().migrations[..adoption.position]
+            .iter()
+            .enumerate()
+        {
+            ledger::record(tx, i, m, 0, "adopted")?;
+        }
+        tracing::info!(
+            revision = %adoption.revision,
+            converted = adoption.differences.len(),
+            "adopted a database made before stillroom"
+        );
+        Ok(adoption)
+    }
+
     fn history(&self) -> &'a History {
         self.inner.history
     }
@@ -117,8 +192,19 @@ impl<'a> Migrator<'a> {
             });
         }
         let mut tx = self.begin(client)?;
-        let applied = ledger::read(&mut tx)?;
+        let mut applied = ledger::read(&mut tx)?;
         self.inner.check_ledger(&applied)?;
+        let mut adopted = None;
+        if applied.is_empty()
+            && !self.history().migrations.is_empty()
+            && adopt::has_user_tables(&mut tx)?
+        {
+            if !self.inner.adopts_on_start() {
+                return Err(Error::NotAdopted);
+            }
+            adopted = Some(self.adopt_in(&mut tx)?);
+            applied = ledger::read(&mut tx)?;
+        }
         let current = applied.len();
         let end = self.inner.resolve(target, current)?;
         if end < current {
@@ -130,7 +216,10 @@ impl<'a> Migrator<'a> {
         }
         let pending = &self.history().migrations[current..end];
         no_rust_steps(pending, Direction::Up)?;
-        let mut report = Report::default();
+        let mut report = Report {
+            adopted,
+            ..Report::default()
+        };
         if !pending.is_empty() {
             ledger::create(&mut tx)?;
         }
@@ -143,7 +232,8 @@ impl<'a> Migrator<'a> {
             report.ran.push(m.revision.clone());
         }
         if self.inner.verification != Verification::Off && end == self.history().migrations.len() {
-            report.compared = self.verify_cached(&mut tx, !pending.is_empty())?;
+            let wrote = !pending.is_empty() || report.adopted.is_some();
+            report.compared = self.verify_cached(&mut tx, wrote)?;
         }
         tx.commit()?;
         report.current = end

@@ -35,6 +35,7 @@
 //! }
 //! ```
 
+mod adopt;
 mod apply;
 mod copy;
 mod generate;
