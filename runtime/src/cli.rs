@@ -38,7 +38,7 @@ use crate::history::embedded::Migrations;
 use crate::history::replay::Direction;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::verify::compare::Against;
+use crate::verify::compare::{Against, Difference};
 use crate::{Error, Result, registry};
 
 /// Exit codes: success, and an error or a difference found (usage errors
@@ -808,35 +808,10 @@ impl<'a> Cli<'a> {
                 anstream::println!("stamped {}", report.current.as_deref().unwrap_or("base"));
                 Ok(OK)
             }
-            Command::Check => match pg::check(&mut connect()?, dir, self.models()?) {
-                Ok(()) => {
-                    anstream::println!("the migrations in {} match the models", dir.display());
-                    Ok(OK)
-                }
-                Err(e @ Error::ModelsChanged { .. }) => {
-                    anstream::eprintln!("{}: {e}", out.red("check failed"));
-                    Ok(FAILED)
-                }
-                Err(e) => Err(e),
-            },
-            Command::Verify => match migrator.check_schema(&mut connect()?) {
-                Ok(tolerated) => {
-                    anstream::println!("the database matches the models");
-                    for difference in &tolerated {
-                        anstream::println!(
-                            "  {}: {}",
-                            out.dim("tolerated"),
-                            difference.describe(&Against::Models)
-                        );
-                    }
-                    Ok(OK)
-                }
-                Err(e @ Error::SchemaMismatch { .. }) => {
-                    anstream::eprintln!("{}: {e}", out.red("verify failed"));
-                    Ok(FAILED)
-                }
-                Err(e) => Err(e),
-            },
+            Command::Check => {
+                print_check(pg::check(&mut connect()?, dir, self.models()?), dir, out)
+            }
+            Command::Verify => print_verify(migrator.check_schema(&mut connect()?), out),
             Command::Adopt { sql: true } => {
                 let plan = migrator.adoption_plan(&mut connect()?)?;
                 anstream::println!(
@@ -1089,38 +1064,14 @@ impl Session<'_, '_> {
     }
 
     fn check(&self) -> Result<u8> {
-        match check(self.dir, self.cli.models()?) {
-            Ok(()) => {
-                anstream::println!("the migrations in {} match the models", self.dir.display());
-                Ok(OK)
-            }
-            Err(e @ Error::ModelsChanged { .. }) => {
-                anstream::eprintln!("{}: {e}", self.out.red("check failed"));
-                Ok(FAILED)
-            }
-            Err(e) => Err(e),
-        }
+        print_check(check(self.dir, self.cli.models()?), self.dir, self.out)
     }
 
     fn verify(&self, db: Option<&Path>) -> Result<u8> {
-        match self.migrator.check_schema(&self.cli.open(db, false)?) {
-            Ok(tolerated) => {
-                anstream::println!("the database matches the models");
-                for difference in &tolerated {
-                    anstream::println!(
-                        "  {}: {}",
-                        self.out.dim("tolerated"),
-                        difference.describe(&Against::Models)
-                    );
-                }
-                Ok(OK)
-            }
-            Err(e @ Error::SchemaMismatch { .. }) => {
-                anstream::eprintln!("{}: {e}", self.out.red("verify failed"));
-                Ok(FAILED)
-            }
-            Err(e) => Err(e),
-        }
+        print_verify(
+            self.migrator.check_schema(&self.cli.open(db, false)?),
+            self.out,
+        )
     }
 }
 
@@ -1171,6 +1122,45 @@ fn print_generated(
         }
     }
     Ok(OK)
+}
+
+/// `check`'s outcome: 0 when the migrations match the models, 1 (with
+/// every difference) when a model changed without a migration.
+fn print_check(result: Result<()>, dir: &Path, out: &Output) -> Result<u8> {
+    match result {
+        Ok(()) => {
+            anstream::println!("the migrations in {} match the models", dir.display());
+            Ok(OK)
+        }
+        Err(e @ Error::ModelsChanged { .. }) => {
+            anstream::eprintln!("{}: {e}", out.red("check failed"));
+            Ok(FAILED)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `verify`'s outcome: 0 when the database matches the models (listing
+/// what was tolerated), 1 with every difference otherwise.
+fn print_verify(result: Result<Vec<Difference>>, out: &Output) -> Result<u8> {
+    match result {
+        Ok(tolerated) => {
+            anstream::println!("the database matches the models");
+            for difference in &tolerated {
+                anstream::println!(
+                    "  {}: {}",
+                    out.dim("tolerated"),
+                    difference.describe(&Against::Models)
+                );
+            }
+            Ok(OK)
+        }
+        Err(e @ Error::SchemaMismatch { .. }) => {
+            anstream::eprintln!("{}: {e}", out.red("verify failed"));
+            Ok(FAILED)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `current`: the database's revision, what is pending, and any problem.

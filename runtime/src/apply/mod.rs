@@ -547,6 +547,25 @@ impl<'a> Migrator<'a> {
         self
     }
 
+    /// Refuses to revert `steps` when their down parts lose data (the
+    /// files' `down-data-loss` lines) and that is not allowed.
+    pub(crate) fn check_down_losses(&self, steps: &[Migration]) -> Result<()> {
+        let losses: Vec<String> = steps
+            .iter()
+            .rev()
+            .flat_map(|m| {
+                m.down_data_loss
+                    .iter()
+                    .map(move |loss| format!("revision `{}`: {loss}", m.revision))
+            })
+            .collect();
+        if self.allow_data_loss || losses.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::DowngradeLosesData { losses })
+        }
+    }
+
     /// Whether a start adopts a database made before stillroom.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn adopts_on_start(&self) -> bool {
@@ -1327,18 +1346,7 @@ impl<'a> Migrator<'a> {
             });
         }
         let steps = &self.history.migrations[end..current];
-        let losses: Vec<String> = steps
-            .iter()
-            .rev()
-            .flat_map(|m| {
-                m.down_data_loss
-                    .iter()
-                    .map(move |loss| format!("revision `{}`: {loss}", m.revision))
-            })
-            .collect();
-        if !self.allow_data_loss && !losses.is_empty() {
-            return Err(Error::DowngradeLosesData { losses });
-        }
+        self.check_down_losses(steps)?;
         let runs: Vec<(&Migration, Direction)> =
             steps.iter().map(|m| (m, Direction::Down)).collect();
         self.lookup().check(&runs)?;

@@ -111,14 +111,7 @@ impl<'a> Migrator<'a> {
     /// How the database would be adopted (the revision, what the conversion
     /// changes, its SQL), without changing anything.
     pub fn adoption_plan(&self, client: &mut Client) -> Result<Adoption> {
-        self.history().expect_dialect(Dialect::Postgres)?;
-        let mut tx = self.begin(client)?;
-        if ledger::exists(&mut tx)? {
-            return Err(Error::AlreadyAdopted);
-        }
-        if self.history().migrations.is_empty() || !adopt::has_user_tables(&mut tx)? {
-            return Err(Error::NothingToAdopt);
-        }
+        let mut tx = self.begin_adoption(client)?;
         let adoption = adopt::plan(&mut tx, self.history())?;
         tx.rollback()?;
         Ok(adoption)
@@ -130,14 +123,7 @@ impl<'a> Migrator<'a> {
     /// transaction, verified against the models when that revision is the
     /// head.
     pub fn adopt(&self, client: &mut Client) -> Result<Report> {
-        self.history().expect_dialect(Dialect::Postgres)?;
-        let mut tx = self.begin(client)?;
-        if ledger::exists(&mut tx)? {
-            return Err(Error::AlreadyAdopted);
-        }
-        if self.history().migrations.is_empty() || !adopt::has_user_tables(&mut tx)? {
-            return Err(Error::NothingToAdopt);
-        }
+        let mut tx = self.begin_adoption(client)?;
         let adoption = self.adopt_in(&mut tx)?;
         let mut report = Report {
             current: Some(adoption.revision.clone()),
@@ -151,6 +137,20 @@ impl<'a> Migrator<'a> {
         report.adopted = Some(adoption);
         tx.commit()?;
         Ok(report)
+    }
+
+    /// The migrating transaction, on a database that can be adopted (tables,
+    /// no ledger, a history to adopt it at).
+    fn begin_adoption<'c>(&self, client: &'c mut Client) -> Result<Transaction<'c>> {
+        self.history().expect_dialect(Dialect::Postgres)?;
+        let mut tx = self.begin(client)?;
+        if ledger::exists(&mut tx)? {
+            return Err(Error::AlreadyAdopted);
+        }
+        if self.history().migrations.is_empty() || !adopt::has_user_tables(&mut tx)? {
+            return Err(Error::NothingToAdopt);
+        }
+        Ok(tx)
     }
 
     /// Plans, converts and records the adoption inside `tx`.
@@ -263,18 +263,7 @@ impl<'a> Migrator<'a> {
             });
         }
         let steps = &self.history().migrations[end..current];
-        let losses: Vec<String> = steps
-            .iter()
-            .rev()
-            .flat_map(|m| {
-                m.down_data_loss
-                    .iter()
-                    .map(move |loss| format!("revision `{}`: {loss}", m.revision))
-            })
-            .collect();
-        if !self.inner.allow_data_loss && !losses.is_empty() {
-            return Err(Error::DowngradeLosesData { losses });
-        }
+        self.inner.check_down_losses(steps)?;
         no_rust_steps(steps, Direction::Down)?;
         let mut report = Report::default();
         for m in steps.iter().rev() {
