@@ -134,7 +134,7 @@ mod v2 {
     /// `title` renamed to `name`, `size` widened to i64, `note` dropped,
     /// `done` gets a default, `priority` added (NOT NULL, default 0),
     /// a check and an index; a new `tag` table with a foreign key.
-    #[derive(stillroom::Model)]
+    #[derive(stillroom::Model, Debug, Clone, PartialEq)]
     #[model(table = "job")]
     #[model(check = "priority >= 0")]
     pub struct Job {
@@ -149,7 +149,7 @@ mod v2 {
         pub priority: i32,
     }
 
-    #[derive(stillroom::Model)]
+    #[derive(stillroom::Model, Debug, Clone, PartialEq)]
     pub struct Tag {
         #[model(primary_key)]
         pub id: i64,
@@ -906,5 +906,138 @@ fn a_database_with_other_columns_is_not_adopted_and_not_changed() -> TestResult 
         "0"
     );
     assert_eq!(one(&mut client, "SELECT count(*) FROM job")?, "2");
+    Ok(())
+}
+
+/// Every kind of field a model can have, for the rows test.
+mod kinds {
+    #[derive(stillroom::Model, Debug, Clone, PartialEq)]
+    pub struct Sample {
+        #[model(primary_key)]
+        pub key: String,
+        #[model(primary_key)]
+        pub n: i32,
+        pub small: Option<i16>,
+        pub ratio: f32,
+        pub amount: f64,
+        pub flag: bool,
+        pub bytes: Vec<u8>,
+        pub day: chrono::NaiveDate,
+        pub local: chrono::NaiveDateTime,
+        pub at: chrono::DateTime<chrono::Utc>,
+        pub token: uuid::Uuid,
+        pub doc: serde_json::Value,
+        pub note: Option<String>,
+    }
+}
+
+#[test]
+fn derived_models_read_and_write_their_rows_on_postgresql() -> TestResult {
+    use stillroom::postgres::Rows as _;
+    let s = Scratch::new("rows_crud")?;
+    let history = two_revisions(&s)?;
+    let mut client = s.client()?;
+    let v2 = schema_v2()?;
+    Migrator::new(&history).schema(&v2).migrate(&mut client)?;
+
+    let mut job = v2::Job {
+        id: 7,
+        name: "first".into(),
+        done: false,
+        size: 1 << 40,
+        priority: 2,
+    };
+    client.insert(&job)?;
+    assert!(
+        client.insert(&job).is_err(),
+        "a duplicate key is PostgreSQL's unique violation"
+    );
+    assert_eq!(client.get::<v2::Job>(7)?, Some(job.clone()));
+    job.done = true;
+    job.name = "renamed".into();
+    assert!(client.update(&job)?);
+    assert_eq!(client.get::<v2::Job>(7)?, Some(job.clone()));
+    let other = v2::Job {
+        id: 8,
+        name: "second".into(),
+        done: false,
+        size: 3,
+        priority: 0,
+    };
+    client.upsert(&other)?;
+    client.upsert(&v2::Job {
+        size: 4,
+        ..other.clone()
+    })?;
+    assert_eq!(
+        client
+            .all::<v2::Job>()?
+            .iter()
+            .map(|j| j.size)
+            .collect::<Vec<_>>(),
+        [1 << 40, 4]
+    );
+    let done: Vec<v2::Job> = client.select("done = $1 ORDER BY id", &[&true])?;
+    assert_eq!(done, [job.clone()]);
+    assert_eq!(client.count::<v2::Job>()?, 2);
+    assert_eq!(client.count_where::<v2::Job>("priority > $1", &[&1i32])?, 1);
+
+    let tag = v2::Tag {
+        id: 1,
+        job_id: 7,
+        label: "hd".into(),
+        at: chrono::DateTime::from_timestamp(1_700_000_000, 123_456_000).expect("a time"),
+        token: uuid::Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0),
+        extra: Some(serde_json::json!({"b": [1, 2], "a": "x"})),
+    };
+    client.insert(&tag)?;
+    assert_eq!(client.get::<v2::Tag>(1)?, Some(tag.clone()));
+    // Through the foreign key's cascade, as on SQLite.
+    assert!(client.delete(&job)?);
+    assert_eq!(client.get::<v2::Tag>(1)?, None);
+    assert!(!client.delete(&job)?);
+
+    // Every kind of field, in a table of its own.
+    let dir = s.dir.join("kinds");
+    let kinds = ModelSet::new().with::<kinds::Sample>().build()?;
+    let kinds_schema = format!("{}_kinds", s.schema);
+    client.batch_execute(&format!("CREATE SCHEMA \"{kinds_schema}\""))?;
+    let mut kinds_client = s.client()?;
+    kinds_client.batch_execute(&format!("SET search_path TO \"{kinds_schema}\""))?;
+    stillroom::postgres::generate(
+        &mut kinds_client,
+        &dir,
+        &kinds,
+        "kinds",
+        GenerateOptions::default(),
+    )?;
+    let kinds_history = History::read(&dir)?;
+    Migrator::new(&kinds_history)
+        .schema(&kinds)
+        .migrate(&mut kinds_client)?;
+    let sample = kinds::Sample {
+        key: "k".into(),
+        n: -3,
+        small: Some(-7),
+        ratio: 0.1,
+        amount: -2.5e300,
+        flag: true,
+        bytes: vec![0, 0xff, 0x10],
+        day: chrono::NaiveDate::from_ymd_opt(1999, 12, 31).expect("a day"),
+        local: chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+            .and_then(|d| d.and_hms_micro_opt(23, 59, 58, 654_321))
+            .expect("a time"),
+        at: chrono::DateTime::from_timestamp(0, 1_000).expect("a time"),
+        token: uuid::Uuid::nil(),
+        doc: serde_json::json!([null, true, 1.5, "é"]),
+        note: None,
+    };
+    kinds_client.insert(&sample)?;
+    assert_eq!(
+        kinds_client.get::<kinds::Sample>(("k".to_owned(), -3))?,
+        Some(sample.clone())
+    );
+    assert_eq!(kinds_client.all::<kinds::Sample>()?, [sample]);
+    client.batch_execute(&format!("DROP SCHEMA \"{kinds_schema}\" CASCADE"))?;
     Ok(())
 }

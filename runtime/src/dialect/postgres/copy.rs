@@ -135,7 +135,10 @@ pub fn copy_from_sqlite(
 }
 
 /// A SQLite value as the text PostgreSQL reads as `pg_type`.
-fn as_text(value: ValueRef<'_>, pg_type: &str) -> std::result::Result<Option<String>, String> {
+pub(crate) fn as_text(
+    value: ValueRef<'_>,
+    pg_type: &str,
+) -> std::result::Result<Option<String>, String> {
     Ok(Some(match value {
         ValueRef::Null => return Ok(None),
         ValueRef::Integer(i) if pg_type == "BOOLEAN" => match i {
