@@ -2,4 +2,5 @@
 // build script can make it notice a *new* file in the directory.
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=migrations_postgres");
 }
