@@ -57,6 +57,7 @@ pub struct Migrations {
     files: &'static [EmbeddedFile],
     dir: &'static str,
     history: OnceLock<History>,
+    digest: OnceLock<String>,
 }
 
 impl Migrations {
@@ -66,6 +67,7 @@ impl Migrations {
             files,
             dir,
             history: OnceLock::new(),
+            digest: OnceLock::new(),
         }
     }
 
@@ -99,6 +101,30 @@ impl Migrations {
         }
         let history = parse_files(self.files, self.dir)?;
         Ok(self.history.get_or_init(|| history))
+    }
+
+    /// The [`ledger::digest`](crate::ledger::digest) of the files in name
+    /// order, without parsing them: a file's revision is its name without
+    /// `.sql` (parsing refuses any other), and its checksum was computed at
+    /// compile time. Equal to the parsed history's digest whenever the files,
+    /// in name order, are the history's order (the usual case; otherwise the
+    /// digests differ and the caller takes the full path).
+    pub(crate) fn digest(&self) -> &str {
+        self.digest.get_or_init(|| {
+            crate::ledger::digest(
+                self.files
+                    .iter()
+                    .map(|f| (f.name.strip_suffix(".sql").unwrap_or(f.name), f.checksum)),
+            )
+        })
+    }
+
+    /// The last file's revision: the head, when [`Migrations::digest`]
+    /// matched a ledger.
+    pub(crate) fn last_revision(&self) -> Option<&'static str> {
+        self.files
+            .last()
+            .map(|f| f.name.strip_suffix(".sql").unwrap_or(f.name))
     }
 
     /// The files parsed, in file-name order, not checked as a history: what
@@ -151,7 +177,7 @@ impl Migrations {
 impl Migrations {
     /// Fails when the directory on disk lists other migration files than the
     /// binary embeds.
-    fn check_not_stale(&self) -> Result<()> {
+    pub(crate) fn check_not_stale(&self) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(self.dir) else {
             return Ok(());
         };

@@ -50,6 +50,19 @@ pub fn registry() -> Result<&'static Schema, SchemaError> {
     REGISTRY.as_ref().map_err(Clone::clone)
 }
 
+/// The fingerprint of the registry's models ([`crate::verify::fingerprint`]),
+/// from the models' tables as they are: no copy, no validation. A start
+/// trusts a fingerprint only when an earlier start recorded it after
+/// validating and verifying those same tables.
+pub(crate) fn fingerprint(verification: crate::Verification) -> String {
+    let mut tables: Vec<&'static Table> = inventory::iter::<ModelEntry>
+        .into_iter()
+        .map(|entry| (entry.table)())
+        .collect();
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::verify::fingerprint_tables(&tables, verification)
+}
+
 /// A model in the registry: its Rust type and table.
 ///
 /// ```rust,standalone_crate

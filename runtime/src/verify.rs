@@ -7,7 +7,7 @@ use std::hash::{Hash as _, Hasher as _};
 
 use crate::compare::{Against, Difference, compare};
 use crate::introspect::introspect;
-use crate::schema::Schema;
+use crate::schema::{Schema, Table};
 use crate::{Error, Result};
 
 /// What the comparison of the live schema with the models accepts, after
@@ -135,9 +135,18 @@ pub(crate) fn mismatch_message(differences: &[Difference], models: usize) -> Str
 /// this runs at every startup, and rendering hundreds of tables would cost
 /// more than reading the ledger.
 pub(crate) fn fingerprint(schema: &Schema, verification: Verification) -> String {
+    let tables: Vec<&Table> = schema.tables().iter().collect();
+    fingerprint_tables(&tables, verification)
+}
+
+/// [`fingerprint`] of the tables of a schema, sorted by name, not
+/// necessarily validated as one: the registry's fingerprint is taken without
+/// building (cloning, validating) the registry. Equal to [`fingerprint`] of
+/// the schema those tables make when they make one.
+pub(crate) fn fingerprint_tables(tables: &[&Table], verification: Verification) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    schema.hash(&mut hasher);
+    tables.hash(&mut hasher);
     verification.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
