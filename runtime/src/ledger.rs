@@ -6,7 +6,12 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 use crate::store::Migration;
 use crate::{Error, Result};
 
-/// The DDL of stillroom's own tables (also written into offline SQL).
+/// The DDL of stillroom's own tables (also written into offline SQL), and
+/// the triggers that forget the startup summary ([`STARTUP`]) whenever the
+/// ledger changes, whoever changes it (stillroom, an offline script, a
+/// person in the `sqlite3` shell). Dropping them changes the schema version,
+/// which the summary also holds, so a summary is only trusted while they
+/// stand.
 pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations (
     revision TEXT NOT NULL PRIMARY KEY,
     parent TEXT,
@@ -19,7 +24,13 @@ pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations
 CREATE TABLE IF NOT EXISTS stillroom_state (
     key TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
-) STRICT;";
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_insert AFTER INSERT ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_update AFTER UPDATE ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_delete AFTER DELETE ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;";
 
 /// One revision as the ledger records it.
 ///
@@ -205,18 +216,8 @@ pub(crate) fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()>
 /// needs neither the ledger's rows nor the migration files.
 pub(crate) const STARTUP: &str = "startup";
 
-/// Triggers that forget the startup summary whenever the ledger changes,
-/// whoever changes it (stillroom, an offline script, a person in the
-/// `sqlite3` shell). Dropping them changes the schema version, which the
-/// summary also holds, so a summary is only trusted while they stand.
-const GUARD: &str = "CREATE TRIGGER IF NOT EXISTS stillroom_migrations_insert AFTER INSERT ON stillroom_migrations
-BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
-CREATE TRIGGER IF NOT EXISTS stillroom_migrations_update AFTER UPDATE ON stillroom_migrations
-BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
-CREATE TRIGGER IF NOT EXISTS stillroom_migrations_delete AFTER DELETE ON stillroom_migrations
-BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;";
-
-/// Creates the triggers that guard the startup summary, unless they exist;
+/// Creates the triggers that guard the startup summary (see [`CREATE`]),
+/// unless they exist (a ledger made by an earlier version has none);
 /// whether it did (a change of the schema, to commit).
 pub(crate) fn guard(conn: &Connection) -> Result<bool> {
     let present: i64 = conn
@@ -229,7 +230,6 @@ pub(crate) fn guard(conn: &Connection) -> Result<bool> {
         return Ok(false);
     }
     create(conn)?;
-    conn.execute_batch(GUARD)?;
     Ok(true)
 }
 

@@ -251,3 +251,47 @@ pub fn checksum(text: &str) -> String {
     let digest = Sha256::digest(normalised.trim_end().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The no-op start compares the embedded files' digest, taken without
+    /// parsing them, with the one recorded from a parsed history: the two
+    /// must agree.
+    #[test]
+    fn the_files_digest_is_the_parsed_historys() -> Result<()> {
+        let text = |revision: &str, parent: &str| -> &'static str {
+            Box::leak(
+                format!("-- stillroom migration\n-- revision: {revision}\n-- parent: {parent}\n\n-- migrate:up\nCREATE TABLE t{revision} (x);\n")
+                    .into_boxed_str(),
+            )
+        };
+        let (a, b) = (text("0001_a", "none"), text("0002_b", "0001_a"));
+        let files: &'static [EmbeddedFile] = Box::leak(Box::new([
+            EmbeddedFile {
+                name: "0001_a.sql",
+                text: a,
+                checksum: Box::leak(checksum(a).into_boxed_str()),
+            },
+            EmbeddedFile {
+                name: "0002_b.sql",
+                text: b,
+                checksum: Box::leak(checksum(b).into_boxed_str()),
+            },
+        ]));
+        let set = Migrations::__new(files, "migrations");
+        let history = set.history()?;
+        let parsed = crate::ledger::digest(
+            history
+                .migrations
+                .iter()
+                .map(|m| (m.revision.as_str(), m.checksum.as_str())),
+        );
+        assert_eq!(set.digest(), parsed);
+        assert_eq!(set.last_revision(), Some("0002_b"));
+        let one = crate::ledger::digest(std::iter::once(("0001_a", files[0].checksum)));
+        assert_ne!(one, parsed);
+        Ok(())
+    }
+}

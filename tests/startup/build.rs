@@ -59,7 +59,10 @@ fn main() {
             );
             let _ = writeln!(down, "DROP INDEX \"ix_table_{t:03}_extra_{r}\";");
         }
-        let _ = writeln!(down, "ALTER TABLE \"table_{t:03}\" DROP COLUMN \"extra_{r}\";");
+        let _ = writeln!(
+            down,
+            "ALTER TABLE \"table_{t:03}\" DROP COLUMN \"extra_{r}\";"
+        );
         let message = format!("add table_{t:03}.extra_{r}");
         parent = write_file(&dir, r, &parent, &message, &up, &down);
     }
@@ -78,7 +81,11 @@ fn main() {
             );
         }
         for r in extras {
-            let index = if r % 10 == 0 { "    #[model(index)]\n" } else { "" };
+            let index = if r % 10 == 0 {
+                "    #[model(index)]\n"
+            } else {
+                ""
+            };
             let _ = writeln!(models, "{index}    pub extra_{r}: Option<String>,");
         }
         let _ = writeln!(models, "}}\n");
