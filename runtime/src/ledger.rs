@@ -264,11 +264,12 @@ pub(crate) fn set_startup(conn: &Connection, value: &str) -> Result<bool> {
 
 /// A digest of a history's (revision, checksum) pairs in order: equal
 /// digests mean the same revisions, in the same order, with the same files.
-/// Fast rather than cryptographic: it guards against edits and renames, not
-/// against someone who can write to the database anyway.
+/// Fast rather than cryptographic (see [`Fingerprinter`](crate::verify::Fingerprinter)):
+/// it guards against edits and renames, not against someone who can write
+/// to the database anyway.
 pub(crate) fn digest<'a>(revisions: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> String {
     use std::hash::Hasher as _;
-    let mut hasher = std::hash::DefaultHasher::new();
+    let mut hasher = crate::verify::Fingerprinter::default();
     hasher.write_usize(revisions.len());
     for (revision, checksum) in revisions {
         hasher.write(revision.as_bytes());
@@ -276,5 +277,5 @@ pub(crate) fn digest<'a>(revisions: impl ExactSizeIterator<Item = (&'a str, &'a 
         hasher.write(checksum.as_bytes());
         hasher.write_u8(0xff);
     }
-    format!("{:016x}", hasher.finish())
+    format!("{:032x}", hasher.finish128())
 }

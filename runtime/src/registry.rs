@@ -55,12 +55,15 @@ pub fn registry() -> Result<&'static Schema, SchemaError> {
 /// trusts a fingerprint only when an earlier start recorded it after
 /// validating and verifying those same tables.
 pub(crate) fn fingerprint(verification: crate::Verification) -> String {
-    let mut tables: Vec<&'static Table> = inventory::iter::<ModelEntry>
-        .into_iter()
-        .map(|entry| (entry.table)())
-        .collect();
-    tables.sort_by(|a, b| a.name.cmp(&b.name));
-    crate::verify::fingerprint_tables(&tables, verification)
+    static PRINT: LazyLock<u128> = LazyLock::new(|| {
+        let mut tables: Vec<&'static Table> = inventory::iter::<ModelEntry>
+            .into_iter()
+            .map(|entry| (entry.table)())
+            .collect();
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::verify::print_tables(&tables)
+    });
+    crate::verify::with_policy(*PRINT, verification)
 }
 
 /// A model in the registry: its Rust type and table.
