@@ -37,6 +37,12 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     });
     let auto_increment = auto_increment(model, &krate);
     let rust_name = ident.to_string();
+    let table_name = &model.table;
+    let print = table_print(&table);
+    let column_types = columns.iter().map(|(field, _)| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::print)
+    });
 
     quote! {
         #[doc(hidden)]
@@ -85,10 +91,26 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 #krate::__private::ModelEntry {
                     table: <#ident as #krate::Model>::table,
                     rust_type: ::core::concat!(::core::module_path!(), "::", #rust_name),
+                    name: #table_name,
+                    print: #print,
+                    column_types: &[#(#column_types),*],
                 }
             }
         };
     }
+}
+
+/// What the registry's fingerprint knows of a model without building its
+/// table: a hash of the code that builds it (`fn table()`, written above),
+/// which names everything but what the field types' `ColumnType` constants
+/// say (their `Field::print`s, listed beside it in the registry entry, add
+/// that at run time). The same code and the same types build the same table.
+fn table_print(table: &TokenStream) -> proc_macro2::Literal {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(table.to_string().as_bytes());
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    proc_macro2::Literal::u128_suffixed(u128::from_le_bytes(bytes))
 }
 
 /// On errors: a `Model` impl that type-checks, so the user sees our errors
