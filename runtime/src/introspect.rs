@@ -115,7 +115,8 @@ pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
     live.schema = Schema::from_tables_unchecked(tables);
     let objects: Vec<(String, String, String, String)> = query(
         conn,
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY name",
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') \
+         AND tbl_name NOT LIKE 'stillroom\\_%' ESCAPE '\\' ORDER BY name",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
