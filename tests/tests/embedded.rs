@@ -190,6 +190,54 @@ fn migrate_with_the_default_set_then_crud() -> TestResult {
 }
 
 #[test]
+fn a_no_op_start_trusts_the_summary_only_while_nothing_changed() -> TestResult {
+    let conn = database()?;
+    stillroom::migrate(&conn)?;
+    // The summary the full path recorded matches what a start computes
+    // without parsing a file or building a table.
+    let again = stillroom::migrate(&conn)?;
+    assert_eq!(again.current.as_deref(), Some(REVISIONS[2]));
+    assert!(again.ran.is_empty() && !again.compared);
+    let summary = |conn: &Connection| -> rusqlite::Result<Option<String>> {
+        use rusqlite::OptionalExtension as _;
+        conn.query_row(
+            "SELECT value FROM stillroom_state WHERE key = 'startup'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+    };
+    let recorded = summary(&conn)?.ok_or("no startup summary")?;
+    stillroom::migrate(&conn)?;
+    assert_eq!(
+        summary(&conn)?.as_deref(),
+        Some(recorded.as_str()),
+        "not rewritten"
+    );
+
+    // A ledger row edited by hand is read and refused.
+    conn.execute_batch(
+        "UPDATE stillroom_migrations SET checksum = 'edited' WHERE revision = '0002_books'",
+    )?;
+    let err = stillroom::migrate(&conn).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::ChecksumMismatch { .. }),
+        "{err:?}"
+    );
+
+    // A schema changed by hand is compared again, and refused.
+    let other = database()?;
+    stillroom::migrate(&other)?;
+    other.execute_batch("ALTER TABLE emb_books ADD COLUMN added_by_hand TEXT")?;
+    let err = stillroom::migrate(&other).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::SchemaMismatch { .. }),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+#[test]
 fn the_embedded_set_downgrades_and_upgrades() -> TestResult {
     let conn = database()?;
     let history = MIGRATIONS.history()?;
