@@ -29,6 +29,8 @@ pub struct DefaultMigrations {
     pub files: &'static [EmbeddedFile],
     /// The directory they were read from at compile time.
     pub dir: &'static str,
+    /// Their [`ledger::digest`](crate::ledger::digest), computed at compile time.
+    pub digest: &'static str,
 }
 
 inventory::collect!(DefaultMigrations);
@@ -57,6 +59,8 @@ pub struct Migrations {
     files: &'static [EmbeddedFile],
     dir: &'static str,
     history: OnceLock<History>,
+    /// The digest `embed_migrations!` computed, if it made the set.
+    embedded_digest: Option<&'static str>,
     digest: OnceLock<String>,
 }
 
@@ -67,8 +71,31 @@ impl Migrations {
             files,
             dir,
             history: OnceLock::new(),
+            embedded_digest: None,
             digest: OnceLock::new(),
         }
+    }
+
+    /// The set `embed_migrations!` makes, with the files' digest it computed.
+    #[doc(hidden)]
+    pub const fn __embedded(
+        files: &'static [EmbeddedFile],
+        dir: &'static str,
+        digest: &'static str,
+    ) -> Self {
+        Self {
+            files,
+            dir,
+            history: OnceLock::new(),
+            embedded_digest: Some(digest),
+            digest: OnceLock::new(),
+        }
+    }
+
+    /// The digest a no-op start compares (see [`Migrations::digest`]).
+    #[doc(hidden)]
+    pub fn __digest(&self) -> &str {
+        self.digest()
     }
 
     /// The directory the files were embedded from.
@@ -109,7 +136,14 @@ impl Migrations {
     /// compile time. Equal to the parsed history's digest whenever the files,
     /// in name order, are the history's order (the usual case; otherwise the
     /// digests differ and the caller takes the full path).
+    ///
+    /// `embed_migrations!` computes it at compile time: reading a thousand
+    /// names and checksums scattered among the files' texts would map most
+    /// of them into memory.
     pub(crate) fn digest(&self) -> &str {
+        if let Some(digest) = self.embedded_digest {
+            return digest;
+        }
         self.digest.get_or_init(|| {
             crate::ledger::digest(
                 self.files
@@ -158,7 +192,7 @@ impl Migrations {
             sets.sort_by_key(|s| s.dir);
             sets.dedup_by_key(|s| s.dir);
             match sets.as_slice() {
-                [one] => Ok(Migrations::__new(one.files, one.dir)),
+                [one] => Ok(Migrations::__embedded(one.files, one.dir, one.digest)),
                 [] => Err("no migrations are embedded in this program: add `static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();` to the application, or pass a set to `Migrator::new`".to_owned()),
                 many => Err(format!(
                     "more than one migration set is embedded ({}); say which one with `Migrator::new(&SET)`",

@@ -112,6 +112,32 @@ fn embedded_checksums_are_the_runtime_checksums() -> TestResult {
     Ok(())
 }
 
+/// `embed_migrations!` computes the files' digest at compile time; a set
+/// made from the same files at run time computes it there. The no-op start
+/// compares it with what the full path recorded from the parsed history.
+#[test]
+fn the_compile_time_digest_is_the_runtime_digest() -> TestResult {
+    let mut files = Vec::new();
+    for revision in REVISIONS {
+        let name: &'static str = Box::leak(format!("{revision}.sql").into_boxed_str());
+        let text: &'static str =
+            Box::leak(std::fs::read_to_string(fixtures().join(name))?.into_boxed_str());
+        let checksum: &'static str = Box::leak(stillroom::checksum(text).into_boxed_str());
+        files.push(stillroom::__private::EmbeddedFile {
+            name,
+            text,
+            checksum,
+        });
+    }
+    let at_run_time = stillroom::Migrations::__new(Box::leak(files.into_boxed_slice()), "x");
+    assert_eq!(MIGRATIONS.__digest(), at_run_time.__digest());
+    assert_eq!(
+        stillroom::Migrations::default_set()?.__digest(),
+        MIGRATIONS.__digest()
+    );
+    Ok(())
+}
+
 #[test]
 fn migrate_with_the_default_set_then_crud() -> TestResult {
     let conn = database()?;
