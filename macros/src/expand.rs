@@ -41,7 +41,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let print = table_print(&table);
     let column_types = columns.iter().map(|(field, _)| {
         let ty = field.ty;
-        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::print)
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::PRINT)
     });
 
     quote! {
@@ -103,8 +103,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
 /// What the registry's fingerprint knows of a model without building its
 /// table: a hash of the code that builds it (`fn table()`, written above),
 /// which names everything but what the field types' `ColumnType` constants
-/// say (their `Field::print`s, listed beside it in the registry entry, add
-/// that at run time). The same code and the same types build the same table.
+/// say (their `Field::PRINT`s, constants listed beside it in the registry
+/// entry, add that). The same code and the same types build the same table.
 fn table_print(table: &TokenStream) -> proc_macro2::Literal {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(table.to_string().as_bytes());

@@ -345,8 +345,9 @@ pub mod __private {
         /// The column a field of this type gives, before its attributes apply.
         fn column(name: &str) -> Column;
         /// A hash of what `column` takes from the type (its `ColumnType`
-        /// constants), for the registry's fingerprint.
-        fn print() -> u128;
+        /// constants), computed at compile time, for the registry's
+        /// fingerprint.
+        const PRINT: u128;
         /// Binds a field's value.
         fn bind(&self, stmt: &mut rusqlite::Statement<'_>, index: usize) -> rusqlite::Result<()>;
         /// Reads a field's value from a row.
@@ -357,22 +358,14 @@ pub mod __private {
     }
 
     impl<T: ColumnType> Field for T {
-        fn print() -> u128 {
-            use std::hash::{Hash as _, Hasher as _};
-            let mut hasher = crate::verify::Fingerprinter::default();
-            T::SQL_TYPE.hash(&mut hasher);
-            T::NULLABLE.hash(&mut hasher);
-            T::KIND.hash(&mut hasher);
-            match T::CHECK {
-                None => hasher.write_u8(0),
-                Some(crate::ValueCheck::Boolean) => hasher.write_u8(1),
-                Some(crate::ValueCheck::OneOf(values)) => {
-                    hasher.write_u8(2);
-                    values.hash(&mut hasher);
-                }
-            }
-            hasher.finish128()
-        }
+        const PRINT: u128 = {
+            let sql_type = T::SQL_TYPE;
+            let print = crate::verify::type_print(&sql_type, T::NULLABLE, T::KIND, T::CHECK);
+            // A constant `SqlType` holds no text to free; `forget` lets the
+            // compiler see that no destructor runs here.
+            std::mem::forget(sql_type);
+            print
+        };
 
         fn column(name: &str) -> Column {
             let mut column = Column::new(name, T::SQL_TYPE);

@@ -17,8 +17,8 @@ pub struct ModelEntry {
     pub name: &'static str,
     /// A hash, computed at compile time, of the code that builds the table.
     pub print: u128,
-    /// The columns' types' contribution (`Field::print`), in column order.
-    pub column_types: &'static [fn() -> u128],
+    /// What the columns' types contribute (`Field::PRINT`), in column order.
+    pub column_types: &'static [u128],
 }
 
 inventory::collect!(ModelEntry);
@@ -59,7 +59,7 @@ pub fn registry() -> Result<&'static Schema, SchemaError> {
 /// The fingerprint of the registry's models, for the startup summary:
 /// from what each model's entry says (its name, a compile-time hash of the
 /// code that builds its table, and its column types' constants), without
-/// building a table. Computed once per process; several times cheaper than
+/// building a table. Computed once per process, from constants; several times cheaper than
 /// building, copying and validating hundreds of tables, which a start
 /// trusts only on a fingerprint recorded after building, validating and
 /// verifying them.
@@ -74,8 +74,8 @@ pub(crate) fn fingerprint(verification: crate::Verification) -> String {
             entry.name.hash(&mut hasher);
             hasher.write_u128(entry.print);
             hasher.write_usize(entry.column_types.len());
-            for column_type in entry.column_types {
-                hasher.write_u128(column_type());
+            for &column_type in entry.column_types {
+                hasher.write_u128(column_type);
             }
         }
         hasher.finish128()

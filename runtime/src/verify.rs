@@ -163,7 +163,8 @@ pub(crate) fn print_tables(tables: &[&Table]) -> u128 {
 /// eight bytes a step. Several times faster than SipHash, which these
 /// values need not be: they detect changes, not attacks (whoever can write
 /// the database can change it anyway), and at 128 bits an accidental
-/// collision is out of reach.
+/// collision is out of reach. `embed_migrations!` computes the embedded
+/// set's [`digest`](crate::ledger::digest) with a copy of it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fingerprinter {
     a: u64,
@@ -172,54 +173,121 @@ pub(crate) struct Fingerprinter {
 
 impl Default for Fingerprinter {
     fn default() -> Self {
-        // Digits of pi: any fixed, non-zero start.
-        Self {
-            a: 0x243f_6a88_85a3_08d3,
-            b: 0x1319_8a2e_0370_7344,
-        }
+        Self::new()
     }
 }
 
 const MULTIPLE_A: u64 = 0x9e37_79b9_7f4a_7c15;
 const MULTIPLE_B: u64 = 0xd6e8_feb8_6659_fd93;
 
-fn folded_multiply(x: u64, by: u64) -> u64 {
-    let product = u128::from(x) * u128::from(by);
+const fn folded_multiply(x: u64, by: u64) -> u64 {
+    let product = (x as u128) * (by as u128);
     // The two halves of the product, folded: truncation intended.
     (product as u64) ^ ((product >> 64) as u64)
 }
 
 impl Fingerprinter {
-    fn word(&mut self, word: u64) {
+    /// The start: digits of pi, any fixed non-zero values would do.
+    pub(crate) const fn new() -> Self {
+        Self {
+            a: 0x243f_6a88_85a3_08d3,
+            b: 0x1319_8a2e_0370_7344,
+        }
+    }
+
+    const fn word(&mut self, word: u64) {
         self.a = folded_multiply(self.a ^ word, MULTIPLE_A);
         self.b = folded_multiply(self.b ^ word.rotate_left(32), MULTIPLE_B).rotate_left(23);
     }
 
+    /// `bytes`, eight a step; the tail padded, with its length in the top
+    /// byte (`ab` and `ab\0` differ). Usable in constants.
+    pub(crate) const fn bytes(&mut self, bytes: &[u8]) {
+        let mut at = 0;
+        while at + 8 <= bytes.len() {
+            let mut word = [0; 8];
+            let mut i = 0;
+            while i < 8 {
+                word[i] = bytes[at + i];
+                i += 1;
+            }
+            self.word(u64::from_le_bytes(word));
+            at += 8;
+        }
+        let rest = bytes.len() - at;
+        if rest > 0 {
+            let mut word = [0; 8];
+            let mut i = 0;
+            while i < rest {
+                word[i] = bytes[at + i];
+                i += 1;
+            }
+            word[7] = rest as u8;
+            self.word(u64::from_le_bytes(word));
+        }
+    }
+
+    /// A string, then a byte no UTF-8 text holds: as `str`'s `Hash` does.
+    const fn text(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+        self.word(0xff | 1 << 63);
+    }
+
     /// Both lanes, mixed once more.
-    pub(crate) fn finish128(&self) -> u128 {
+    pub(crate) const fn finish128(&self) -> u128 {
         let a = folded_multiply(self.a ^ self.b.rotate_left(17), MULTIPLE_B);
         let b = folded_multiply(self.b ^ self.a.rotate_left(41), MULTIPLE_A);
-        (u128::from(a) << 64) | u128::from(b)
+        ((a as u128) << 64) | (b as u128)
     }
+}
+
+/// What a field's column takes from its type (`ColumnType`'s constants),
+/// hashed at compile time: the derive lists it in the registry entry, so
+/// the registry's fingerprint follows a changed `ColumnType` impl without
+/// building a table.
+pub(crate) const fn type_print(
+    sql_type: &crate::SqlType,
+    nullable: bool,
+    kind: Option<crate::Kind>,
+    check: Option<crate::ValueCheck>,
+) -> u128 {
+    use crate::{SqlType, ValueCheck};
+    let mut hasher = Fingerprinter::new();
+    match sql_type {
+        SqlType::Integer => hasher.word(1),
+        SqlType::Real => hasher.word(2),
+        SqlType::Text => hasher.word(3),
+        SqlType::Blob => hasher.word(4),
+        SqlType::Any => hasher.word(5),
+        SqlType::Declared(declared) => {
+            hasher.word(6);
+            hasher.text(declared.as_str());
+        }
+    }
+    hasher.word(nullable as u64);
+    match kind {
+        None => hasher.word(0),
+        Some(kind) => hasher.word(1 + kind as u64),
+    }
+    match check {
+        None => hasher.word(0),
+        Some(ValueCheck::Boolean) => hasher.word(1),
+        Some(ValueCheck::OneOf(values)) => {
+            hasher.word(2);
+            hasher.word(values.len() as u64);
+            let mut i = 0;
+            while i < values.len() {
+                hasher.text(values[i]);
+                i += 1;
+            }
+        }
+    }
+    hasher.finish128()
 }
 
 impl std::hash::Hasher for Fingerprinter {
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.word(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // The tail, padded, and its length in the top byte: `ab` and
-            // `ab\0` differ.
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            word[7] = rest.len() as u8;
-            self.word(u64::from_le_bytes(word));
-        }
+        self.bytes(bytes);
     }
 
     fn write_u8(&mut self, i: u8) {
