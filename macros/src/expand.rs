@@ -59,9 +59,12 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 }
 
                 fn __statements() -> &'static #krate::__private::Statements {
-                    static STATEMENTS: #krate::__private::LazyLock<#krate::__private::Statements> =
-                        #krate::__private::LazyLock::new(|| #krate::__private::Statements::new(<#ident as #krate::Model>::table()));
-                    &STATEMENTS
+                    // A `OnceLock`, not a `LazyLock`: it starts as zeros, with
+                    // no closure address for the loader to relocate, so the
+                    // program's start writes no page of it.
+                    static STATEMENTS: #krate::__private::OnceLock<#krate::__private::Statements> =
+                        #krate::__private::OnceLock::new();
+                    STATEMENTS.get_or_init(|| #krate::__private::Statements::new(<#ident as #krate::Model>::table()))
                 }
 
                 fn __from_row_ordered(row: &#krate::__private::rusqlite::Row<'_>) -> #krate::__private::rusqlite::Result<Self> {
@@ -178,7 +181,9 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
     let checks = model.attrs.checks.iter().map(syn::LitStr::value);
     quote! {
         fn table() -> &'static #krate::Table {
-            static TABLE: #krate::__private::LazyLock<#krate::Table> = #krate::__private::LazyLock::new(|| {
+            // A `OnceLock` (see `__statements`): no relocation at load.
+            static TABLE: #krate::__private::OnceLock<#krate::Table> = #krate::__private::OnceLock::new();
+            TABLE.get_or_init(|| {
                 let mut table = #krate::Table::new(#name);
                 table.strict = #strict;
                 table.renamed_from = #renamed_from;
@@ -192,8 +197,7 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
                 table.foreign_keys = ::std::vec![#(#foreign_keys),*];
                 table.checks = ::std::vec![#(::std::string::String::from(#checks)),*];
                 table
-            });
-            &TABLE
+            })
         }
     }
 }

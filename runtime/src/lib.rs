@@ -328,7 +328,7 @@ pub mod __private {
     pub use crate::step::{RegisteredStep, step_fn};
     pub use inventory;
     pub use rusqlite;
-    pub use std::sync::LazyLock;
+    pub use std::sync::{LazyLock, OnceLock};
 
     use crate::{Column, ColumnType};
 
