@@ -286,8 +286,22 @@ pub(crate) const fn type_print(
 }
 
 impl std::hash::Hasher for Fingerprinter {
+    /// What [`Fingerprinter::bytes`] does, without its constant-friendly
+    /// byte loops: this hashes a whole history at every no-op start.
     fn write(&mut self, bytes: &[u8]) {
-        self.bytes(bytes);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            word[7] = rest.len() as u8;
+            self.word(u64::from_le_bytes(word));
+        }
     }
 
     fn write_u8(&mut self, i: u8) {
@@ -304,5 +318,25 @@ impl std::hash::Hasher for Fingerprinter {
 
     fn finish(&self) -> u64 {
         self.finish128() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fingerprinter;
+    use std::hash::Hasher as _;
+
+    /// `write` (run time) and `bytes` (constants) must hash alike: type
+    /// prints are taken with one, everything else with the other.
+    #[test]
+    fn the_two_ways_of_hashing_bytes_agree() {
+        let text = "0001_initial\u{ff}0123456789abcdef, and a tail of 7";
+        for end in 0..text.len() {
+            let part = &text.as_bytes()[..end];
+            let (mut a, mut b) = (Fingerprinter::new(), Fingerprinter::new());
+            a.write(part);
+            b.bytes(part);
+            assert_eq!(a.finish128(), b.finish128(), "{end}");
+        }
     }
 }
