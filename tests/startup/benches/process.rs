@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 60;
-const MEMORY_RUNS: usize = 7;
+const MEMORY_RUNS: usize = 15;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stillroom = env!("CARGO_BIN_EXE_startup-stillroom");
@@ -34,17 +34,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b.push(tb.as_secs_f64() * 1e3);
     }
     println!("whole process, no-op startup, {RUNS} runs each, alternating: min / median / max");
-    print_row("startup-stillroom, wall ms", &mut a);
-    print_row("startup-rusqlite, wall ms", &mut b);
-    print_row("ratio (pair by pair)", &mut ratio);
+    print_row("startup-stillroom, wall ms", &mut a, 3);
+    print_row("startup-rusqlite, wall ms", &mut b, 3);
+    print_row("ratio (pair by pair)", &mut ratio, 2);
     if Path::new("/usr/bin/time").exists() {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut a, mut b, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..MEMORY_RUNS {
-            a.push(peak_kib(stillroom, &db)?);
-            b.push(peak_kib(rusqlite, &db)?);
+            let (pa, pb) = (peak_kib(stillroom, &db)?, peak_kib(rusqlite, &db)?);
+            ratio.push(pa / pb);
+            a.push(pa);
+            b.push(pb);
         }
-        print_row("startup-stillroom, peak KiB", &mut a);
-        print_row("startup-rusqlite, peak KiB", &mut b);
+        print_row("startup-stillroom, peak KiB", &mut a, 0);
+        print_row("startup-rusqlite, peak KiB", &mut b, 0);
+        print_row("ratio (pair by pair)", &mut ratio, 2);
     }
     std::fs::remove_dir_all(&dir)?;
     Ok(())
@@ -80,10 +83,10 @@ fn peak_kib(program: &str, db: &Path) -> Result<f64, Box<dyn std::error::Error>>
         .map_err(|_| format!("unexpected /usr/bin/time output: {text}"))?)
 }
 
-fn print_row(what: &str, values: &mut [f64]) {
+fn print_row(what: &str, values: &mut [f64], digits: usize) {
     values.sort_by(f64::total_cmp);
     println!(
-        "{what:<30} {:>9.3} {:>9.3} {:>9.3}",
+        "{what:<30} {:>9.digits$} {:>9.digits$} {:>9.digits$}",
         values[0],
         values[values.len() / 2],
         values[values.len() - 1]
