@@ -37,6 +37,12 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     });
     let auto_increment = auto_increment(model, &krate);
     let rust_name = ident.to_string();
+    let table_name = &model.table;
+    let print = table_print(&table);
+    let column_types = columns.iter().map(|(field, _)| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> <#ty as #krate::__private::Field>::PRINT)
+    });
 
     quote! {
         #[doc(hidden)]
@@ -53,9 +59,12 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 }
 
                 fn __statements() -> &'static #krate::__private::Statements {
-                    static STATEMENTS: #krate::__private::LazyLock<#krate::__private::Statements> =
-                        #krate::__private::LazyLock::new(|| #krate::__private::Statements::new(<#ident as #krate::Model>::table()));
-                    &STATEMENTS
+                    // A `OnceLock`, not a `LazyLock`: it starts as zeros, with
+                    // no closure address for the loader to relocate, so the
+                    // program's start writes no page of it.
+                    static STATEMENTS: #krate::__private::OnceLock<#krate::__private::Statements> =
+                        #krate::__private::OnceLock::new();
+                    STATEMENTS.get_or_init(|| #krate::__private::Statements::new(<#ident as #krate::Model>::table()))
                 }
 
                 fn __from_row_ordered(row: &#krate::__private::rusqlite::Row<'_>) -> #krate::__private::rusqlite::Result<Self> {
@@ -85,10 +94,26 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 #krate::__private::ModelEntry {
                     table: <#ident as #krate::Model>::table,
                     rust_type: ::core::concat!(::core::module_path!(), "::", #rust_name),
+                    name: #table_name,
+                    print: #print,
+                    column_types: &[#(#column_types),*],
                 }
             }
         };
     }
+}
+
+/// What the registry's fingerprint knows of a model without building its
+/// table: a hash of the code that builds it (`fn table()`, written above),
+/// which names everything but what the field types' `ColumnType` constants
+/// say (their `Field::PRINT`s, constants listed beside it in the registry
+/// entry, add that). The same code and the same types build the same table.
+fn table_print(table: &TokenStream) -> proc_macro2::Literal {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(table.to_string().as_bytes());
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    proc_macro2::Literal::u128_suffixed(u128::from_le_bytes(bytes))
 }
 
 /// On errors: a `Model` impl that type-checks, so the user sees our errors
@@ -156,7 +181,9 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
     let checks = model.attrs.checks.iter().map(syn::LitStr::value);
     quote! {
         fn table() -> &'static #krate::Table {
-            static TABLE: #krate::__private::LazyLock<#krate::Table> = #krate::__private::LazyLock::new(|| {
+            // A `OnceLock` (see `__statements`): no relocation at load.
+            static TABLE: #krate::__private::OnceLock<#krate::Table> = #krate::__private::OnceLock::new();
+            TABLE.get_or_init(|| {
                 let mut table = #krate::Table::new(#name);
                 table.strict = #strict;
                 table.renamed_from = #renamed_from;
@@ -170,8 +197,7 @@ fn table_fn(model: &Model<'_>, krate: &TokenStream) -> TokenStream {
                 table.foreign_keys = ::std::vec![#(#foreign_keys),*];
                 table.checks = ::std::vec![#(::std::string::String::from(#checks)),*];
                 table
-            });
-            &TABLE
+            })
         }
     }
 }

@@ -87,6 +87,38 @@ mod tests {
             .collect()
     }
 
+    /// The registry entry's `print`: what a no-op start trusts instead of
+    /// building the table, so any change to what the table holds must move it.
+    #[test]
+    fn the_table_print_follows_the_model() {
+        let print = |input: proc_macro2::TokenStream| -> String {
+            let out = derive(input).to_string();
+            let at = out
+                .find("print :")
+                .unwrap_or_else(|| panic!("no print in {out}"));
+            out[at..].split(',').next().unwrap_or_default().to_owned()
+        };
+        let base = print(quote! {
+            struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'")] status: String }
+        });
+        assert_eq!(
+            base,
+            print(quote! {
+                struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'")] status: String }
+            })
+        );
+        let changed = [
+            quote! { struct Job { #[model(primary_key)] id: String, #[model(default = "'done'")] status: String } },
+            quote! { struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'", index)] status: String } },
+            quote! { struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'")] state: String } },
+            quote! { struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'")] status: Option<String> } },
+            quote! { #[model(table = "jobs")] struct Job { #[model(primary_key)] id: String, #[model(default = "'queued'")] status: String } },
+        ];
+        for input in changed {
+            assert_ne!(print(input.clone()), base, "{input}");
+        }
+    }
+
     #[test]
     fn valid_model_expands_without_errors() {
         let out = derive(quote! {

@@ -316,7 +316,7 @@ pub mod __private {
     pub use crate::model::registry::ModelEntry;
     pub use inventory;
     pub use rusqlite;
-    pub use std::sync::LazyLock;
+    pub use std::sync::{LazyLock, OnceLock};
 
     use crate::{Column, ColumnType};
 
@@ -332,6 +332,10 @@ pub mod __private {
     pub trait Field: Sized {
         /// The column a field of this type gives, before its attributes apply.
         fn column(name: &str) -> Column;
+        /// A hash of what `column` takes from the type (its `ColumnType`
+        /// constants), computed at compile time, for the registry's
+        /// fingerprint.
+        const PRINT: u128;
         /// Binds a field's value.
         fn bind(&self, stmt: &mut rusqlite::Statement<'_>, index: usize) -> rusqlite::Result<()>;
         /// Reads a field's value from a row.
@@ -342,6 +346,15 @@ pub mod __private {
     }
 
     impl<T: ColumnType> Field for T {
+        const PRINT: u128 = {
+            let sql_type = T::SQL_TYPE;
+            let print = crate::verify::type_print(&sql_type, T::NULLABLE, T::KIND, T::CHECK);
+            // A constant `SqlType` holds no text to free; `forget` lets the
+            // compiler see that no destructor runs here.
+            std::mem::forget(sql_type);
+            print
+        };
+
         fn column(name: &str) -> Column {
             let mut column = Column::new(name, T::SQL_TYPE);
             column.nullable = T::NULLABLE;

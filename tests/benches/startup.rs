@@ -1,9 +1,12 @@
 //! The no-op startup: `migrate` on an up-to-date database, on a cold
 //! connection each time, next to hand-written rusqlite doing the bare
 //! minimum (open, let SQLite parse the schema, read the ledger). Then fresh
-//! applies of 100, 1,000 and 3,000 revisions.
+//! applies of 100, 1,000 and 3,000 revisions. (`stillroom::migrate` on an
+//! embedded set takes the same no-op path without parsing the files; the
+//! whole process is compared in `tests/startup`.)
 //!
-//! Run: `cargo bench -p stillroom-tests --bench startup`.
+//! Run: `cargo bench -p stillroom-tests --bench startup` (`-- noop`: the
+//! no-op startup only).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,7 +17,7 @@ use stillroom::__private::EmbeddedFile;
 use stillroom::{Column, Index, Migration, Migrations, Migrator, Schema, SqlType, Table};
 
 const TABLES: usize = 300;
-const RUNS: usize = 30;
+const RUNS: usize = 60;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("stillroom-startup-{}", std::process::id()));
@@ -29,17 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .migrate(&conn)?;
     }
     println!(
-        "no-op startup, {TABLES} tables, 1,000 applied revisions, cold connection; median of {RUNS}, microseconds"
+        "no-op startup, {TABLES} tables, 1,000 applied revisions, cold connection; {RUNS} rounds, each runs the three in turn; microseconds: median (min-max)"
     );
-    let baseline = median(|| {
-        let conn = Connection::open(&db)?;
-        let mut stmt =
-            conn.prepare("SELECT revision, checksum FROM stillroom_migrations ORDER BY position")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        std::hint::black_box(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-        Ok(())
-    })?;
-    let open_only = median(|| {
+    let open_only = || -> Result<(), Box<dyn std::error::Error>> {
         let conn = Connection::open(&db)?;
         std::hint::black_box(
             conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
@@ -47,55 +42,67 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })?,
         );
         Ok(())
-    })?;
+    };
+    let baseline = || -> Result<(), Box<dyn std::error::Error>> {
+        let conn = Connection::open(&db)?;
+        let mut stmt =
+            conn.prepare("SELECT revision, checksum FROM stillroom_migrations ORDER BY position")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        std::hint::black_box(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        Ok(())
+    };
     let set = Migrations::__new(files, "migrations");
     let history = set.history()?;
-    let parsed = median(|| {
+    let noop = || -> Result<(), Box<dyn std::error::Error>> {
         let conn = Connection::open(&db)?;
         let report = Migrator::new(history).schema(&schema).migrate(&conn)?;
         assert!(report.ran.is_empty() && !report.compared);
         Ok(())
-    })?;
-    let with_parse = median(|| {
-        let conn = Connection::open(&db)?;
-        let set = Migrations::__new(files, "migrations");
-        let report = Migrator::new(set.history()?)
-            .schema(&schema)
-            .migrate(&conn)?;
-        assert!(report.ran.is_empty());
-        Ok(())
-    })?;
+    };
+    // In turn, round by round, so a drift in the machine's speed moves all
+    // three; the first round warms the page cache and is not counted.
+    let mut rounds: Vec<[Duration; 3]> = Vec::with_capacity(RUNS);
+    for round in 0..=RUNS {
+        let times = [timed(open_only)?, timed(baseline)?, timed(noop)?];
+        if round > 0 {
+            rounds.push(times);
+        }
+    }
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let column = |i: usize| -> Vec<f64> { rounds.iter().map(|r| us(r[i])).collect() };
+    let ratio = |i: usize| -> Vec<f64> {
+        rounds
+            .iter()
+            .map(|r| r[i].as_secs_f64() / r[0].as_secs_f64())
+            .collect()
+    };
+    row(
+        "open + first query (SQLite parses the schema)",
+        column(0),
+        0,
+    );
+    row("hand-written: open + read the ledger", column(1), 0);
+    row("  ratio to open + first query, round by round", ratio(1), 2);
+    row(
+        "Migrator::migrate, no-op (the startup summary matches)",
+        column(2),
+        0,
+    );
+    row("  ratio to open + first query, round by round", ratio(2), 2);
     let full_check = median(|| {
         let conn = Connection::open(&db)?;
         Migrator::new(history).schema(&schema).check_schema(&conn)?;
         Ok(())
     })?;
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!(
-        "{:<58} {:>8.0}",
-        "open + first query (SQLite parses the schema)",
-        us(open_only)
-    );
-    println!(
-        "{:<58} {:>8.0}",
-        "hand-written: open + read the ledger",
-        us(baseline)
-    );
-    println!(
-        "{:<58} {:>8.0}",
-        "stillroom::migrate (history already parsed)",
-        us(parsed)
-    );
-    println!(
-        "{:<58} {:>8.0}",
-        "stillroom::migrate, parsing the 1,000 embedded files too",
-        us(with_parse)
-    );
     println!(
         "{:<58} {:>8.0}",
         "full verification (introspect + compare), for scale",
         us(full_check)
     );
+    if std::env::args().any(|a| a == "noop") {
+        std::fs::remove_dir_all(&dir)?;
+        return Ok(());
+    }
 
     println!(
         "\nfresh apply (one transaction), milliseconds: stillroom, and SQLite alone running the same up parts in one batch"
@@ -127,6 +134,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     std::fs::remove_dir_all(&dir)?;
     Ok(())
+}
+
+/// One run's wall time.
+fn timed(
+    f: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>,
+) -> Result<Duration, Box<dyn std::error::Error>> {
+    let t = Instant::now();
+    f()?;
+    Ok(t.elapsed())
+}
+
+/// `what`: median (min-max) of `values`, with `digits` decimals.
+fn row(what: &str, mut values: Vec<f64>, digits: usize) {
+    values.sort_by(f64::total_cmp);
+    let (min, median, max) = (
+        values[0],
+        values[values.len() / 2],
+        values[values.len() - 1],
+    );
+    println!("{what:<58} {median:>8.digits$} ({min:.digits$}-{max:.digits$})");
 }
 
 fn median(

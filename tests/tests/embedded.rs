@@ -112,6 +112,32 @@ fn embedded_checksums_are_the_runtime_checksums() -> TestResult {
     Ok(())
 }
 
+/// `embed_migrations!` computes the files' digest at compile time; a set
+/// made from the same files at run time computes it there. The no-op start
+/// compares it with what the full path recorded from the parsed history.
+#[test]
+fn the_compile_time_digest_is_the_runtime_digest() -> TestResult {
+    let mut files = Vec::new();
+    for revision in REVISIONS {
+        let name: &'static str = Box::leak(format!("{revision}.sql").into_boxed_str());
+        let text: &'static str =
+            Box::leak(std::fs::read_to_string(fixtures().join(name))?.into_boxed_str());
+        let checksum: &'static str = Box::leak(stillroom::checksum(text).into_boxed_str());
+        files.push(stillroom::__private::EmbeddedFile {
+            name,
+            text,
+            checksum,
+        });
+    }
+    let at_run_time = stillroom::Migrations::__new(Box::leak(files.into_boxed_slice()), "x");
+    assert_eq!(MIGRATIONS.__digest(), at_run_time.__digest());
+    assert_eq!(
+        stillroom::Migrations::default_set()?.__digest(),
+        MIGRATIONS.__digest()
+    );
+    Ok(())
+}
+
 #[test]
 fn migrate_with_the_default_set_then_crud() -> TestResult {
     let conn = database()?;
@@ -186,6 +212,54 @@ fn migrate_with_the_default_set_then_crud() -> TestResult {
     assert_eq!(Book::count(&conn)?, 1);
     assert_eq!(Book::get(&conn, "978-0".to_owned())?, None);
     assert_eq!(Author::count(&conn)?, 1);
+    Ok(())
+}
+
+#[test]
+fn a_no_op_start_trusts_the_summary_only_while_nothing_changed() -> TestResult {
+    let conn = database()?;
+    stillroom::migrate(&conn)?;
+    // The summary the full path recorded matches what a start computes
+    // without parsing a file or building a table.
+    let again = stillroom::migrate(&conn)?;
+    assert_eq!(again.current.as_deref(), Some(REVISIONS[2]));
+    assert!(again.ran.is_empty() && !again.compared);
+    let summary = |conn: &Connection| -> rusqlite::Result<Option<String>> {
+        use rusqlite::OptionalExtension as _;
+        conn.query_row(
+            "SELECT value FROM stillroom_state WHERE key = 'startup'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+    };
+    let recorded = summary(&conn)?.ok_or("no startup summary")?;
+    stillroom::migrate(&conn)?;
+    assert_eq!(
+        summary(&conn)?.as_deref(),
+        Some(recorded.as_str()),
+        "not rewritten"
+    );
+
+    // A ledger row edited by hand is read and refused.
+    conn.execute_batch(
+        "UPDATE stillroom_migrations SET checksum = 'edited' WHERE revision = '0002_books'",
+    )?;
+    let err = stillroom::migrate(&conn).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::ChecksumMismatch { .. }),
+        "{err:?}"
+    );
+
+    // A schema changed by hand is compared again, and refused.
+    let other = database()?;
+    stillroom::migrate(&other)?;
+    other.execute_batch("ALTER TABLE emb_books ADD COLUMN added_by_hand TEXT")?;
+    let err = stillroom::migrate(&other).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::SchemaMismatch { .. }),
+        "{err:?}"
+    );
     Ok(())
 }
 

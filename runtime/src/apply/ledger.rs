@@ -6,7 +6,12 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 use crate::history::Migration;
 use crate::{Error, Result};
 
-/// The DDL of stillroom's own tables (also written into offline SQL).
+/// The DDL of stillroom's own tables (also written into offline SQL), and
+/// the triggers that forget the startup summary ([`STARTUP`]) whenever the
+/// ledger changes, whoever changes it (stillroom, an offline script, a
+/// person in the `sqlite3` shell). Dropping them changes the schema version,
+/// which the summary also holds, so a summary is only trusted while they
+/// stand.
 pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations (
     revision TEXT NOT NULL PRIMARY KEY,
     parent TEXT,
@@ -19,7 +24,13 @@ pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS stillroom_migrations
 CREATE TABLE IF NOT EXISTS stillroom_state (
     key TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
-) STRICT;";
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_insert AFTER INSERT ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_update AFTER UPDATE ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;
+CREATE TRIGGER IF NOT EXISTS stillroom_migrations_delete AFTER DELETE ON stillroom_migrations
+BEGIN DELETE FROM stillroom_state WHERE key = 'startup'; END;";
 
 /// One revision as the ledger records it.
 ///
@@ -196,4 +207,75 @@ pub(crate) fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()>
     conn.prepare_cached("INSERT INTO stillroom_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
         .execute([key, value])?;
     Ok(())
+}
+
+/// The `stillroom_state` key of the no-op startup's summary: the schema
+/// version, the history's [`digest`] and the models' fingerprint of the last
+/// start that found the ledger equal to the whole history (and the schema
+/// verified, when verification is on). A start that finds the same three
+/// needs neither the ledger's rows nor the migration files.
+pub(crate) const STARTUP: &str = "startup";
+
+/// Creates the triggers that guard the startup summary (see [`CREATE`]),
+/// unless they exist (a ledger made by an earlier version has none);
+/// whether it did (a change of the schema, to commit).
+pub(crate) fn guard(conn: &Connection) -> Result<bool> {
+    let present: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'stillroom_migrations' \
+             AND name IN ('stillroom_migrations_insert', 'stillroom_migrations_update', 'stillroom_migrations_delete')",
+        )?
+        .query_row([], |r| r.get(0))?;
+    if present == 3 {
+        return Ok(false);
+    }
+    create(conn)?;
+    Ok(true)
+}
+
+/// The startup summary and the schema version now, in one query; `None`
+/// when there is no state table (a new database, an older ledger).
+pub(crate) fn startup(conn: &Connection) -> Result<Option<(Option<String>, i64)>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT (SELECT value FROM stillroom_state WHERE key = 'startup'), schema_version FROM pragma_schema_version",
+        )
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))));
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(rusqlite::Error::SqliteFailure(_, Some(msg))) if msg.contains("no such table") => {
+            Ok(None)
+        }
+        Err(e) => Err(Error::Sqlite(e)),
+    }
+}
+
+/// Records the startup summary `value` with the schema version now (after
+/// [`guard`]), unless it is recorded already; whether it wrote.
+pub(crate) fn set_startup(conn: &Connection, value: &str) -> Result<bool> {
+    let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    let summary = format!("{version} {value}");
+    if state(conn, STARTUP)?.as_deref() == Some(summary.as_str()) {
+        return Ok(false);
+    }
+    set_state(conn, STARTUP, &summary)?;
+    Ok(true)
+}
+
+/// A digest of a history's (revision, checksum) pairs in order: equal
+/// digests mean the same revisions, in the same order, with the same files.
+/// Fast rather than cryptographic (see [`Fingerprinter`](crate::verify::Fingerprinter)):
+/// it guards against edits and renames, not against someone who can write
+/// to the database anyway.
+pub(crate) fn digest<'a>(revisions: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> String {
+    use std::hash::Hasher as _;
+    let mut hasher = crate::verify::Fingerprinter::default();
+    hasher.write_usize(revisions.len());
+    for (revision, checksum) in revisions {
+        hasher.write(revision.as_bytes());
+        hasher.write_u8(0xff);
+        hasher.write(checksum.as_bytes());
+        hasher.write_u8(0xff);
+    }
+    format!("{:032x}", hasher.finish128())
 }

@@ -69,7 +69,21 @@ use crate::{Error, Result, registry};
 /// }
 /// ```
 pub fn migrate(conn: &Connection) -> Result<Report> {
-    Migrator::new(Migrations::default_set()?.history()?).migrate(conn)
+    let set = Migrations::default_set()?;
+    if cfg!(debug_assertions) {
+        set.check_not_stale()?;
+    }
+    // An up-to-date database needs none of the files: the summary of the
+    // last start is compared with their names and compile-time checksums.
+    static NONE: History = History {
+        migrations: Vec::new(),
+    };
+    if let Some(report) =
+        Migrator::new(&NONE).start_unchanged(conn, set.digest(), set.last_revision())?
+    {
+        return Ok(report);
+    }
+    Migrator::new(set.history()?).migrate(conn)
 }
 
 /// Where to migrate to.
@@ -695,6 +709,15 @@ impl<'a> Migrator<'a> {
     /// ```
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
+        if *target == Target::Head
+            && let Some(report) = self.start_unchanged(
+                conn,
+                &self.digest(),
+                self.history.head().map(|m| m.revision.as_str()),
+            )?
+        {
+            return Ok(report);
+        }
         let _span = tracing::info_span!("migrate", target = %target).entered();
         let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
             Ok(report) => report,
@@ -1189,10 +1212,17 @@ impl<'a> Migrator<'a> {
                 return Err(Error::ForeignKeyViolations { violations });
             }
         }
-        if self.verification != Verification::Off && end == self.history.migrations.len() {
+        let at_head = end == self.history.migrations.len();
+        if at_head && end > 0 {
+            wrote |= ledger::guard(conn)?;
+        }
+        if self.verification != Verification::Off && at_head {
             let (compared, cached) = self.verify_cached(conn, wrote)?;
             report.compared = compared;
             wrote |= cached;
+        }
+        if at_head && end > 0 {
+            wrote |= ledger::set_startup(conn, &self.summary(&self.digest())?)?;
         }
         report.current = end
             .checked_sub(1)
@@ -1373,6 +1403,69 @@ impl<'a> Migrator<'a> {
             value: report,
             wrote: !steps.is_empty(),
         })
+    }
+
+    /// The no-op start: when the database's startup summary (written by the
+    /// last start that found it at head, and forgotten by triggers whenever
+    /// the ledger changes) holds the schema version now, `digest` (this
+    /// history's) and the models' fingerprint, nothing changed since: no
+    /// ledger row, migration file or model comparison is needed. Takes the
+    /// write lock all the same, so a start waits for another process that is
+    /// migrating, as the full path does. `None`: the full path decides.
+    fn start_unchanged(
+        &self,
+        conn: &Connection,
+        digest: &str,
+        head: Option<&str>,
+    ) -> Result<Option<Report>> {
+        if !conn.is_autocommit() || head.is_none() {
+            return Ok(None);
+        }
+        let expected = self.summary(digest)?;
+        let found = (|| {
+            self.begin(conn)?;
+            let found = ledger::startup(conn);
+            rollback(conn)?;
+            found
+        })()
+        .map_err(|e| e.at(conn))?;
+        let Some((Some(value), version)) = found else {
+            return Ok(None);
+        };
+        let same = value
+            .split_once(' ')
+            .is_some_and(|(v, rest)| v.parse() == Ok(version) && rest == expected);
+        if !same {
+            return Ok(None);
+        }
+        tracing::debug!(revision = ?head, "database up to date");
+        crate::dialect::sqlite::connection::accepted(conn);
+        Ok(Some(Report {
+            current: head.map(str::to_owned),
+            ..Report::default()
+        }))
+    }
+
+    /// The history's digest (see [`ledger::digest`]).
+    fn digest(&self) -> String {
+        ledger::digest(
+            self.history
+                .migrations
+                .iter()
+                .map(|m| (m.revision.as_str(), m.checksum.as_str())),
+        )
+    }
+
+    /// What the startup summary holds besides the schema version: the
+    /// history's digest and what the schema was verified against (the
+    /// models' fingerprint, which also names the policy, or `off`).
+    fn summary(&self, digest: &str) -> Result<String> {
+        let models = match (self.verification, self.schema) {
+            (Verification::Off, _) => "off".to_owned(),
+            (verification, Some(schema)) => fingerprint(schema, verification),
+            (verification, None) => crate::model::registry::fingerprint(verification),
+        };
+        Ok(format!("{digest} {models}"))
     }
 
     /// Compares the live schema with the models, unless the last successful

@@ -29,6 +29,8 @@ pub struct DefaultMigrations {
     pub files: &'static [EmbeddedFile],
     /// The directory they were read from at compile time.
     pub dir: &'static str,
+    /// Their [`ledger::digest`](crate::apply::ledger::digest), computed at compile time.
+    pub digest: &'static str,
 }
 
 inventory::collect!(DefaultMigrations);
@@ -57,6 +59,9 @@ pub struct Migrations {
     files: &'static [EmbeddedFile],
     dir: &'static str,
     history: OnceLock<History>,
+    /// The digest `embed_migrations!` computed, if it made the set.
+    embedded_digest: Option<&'static str>,
+    digest: OnceLock<String>,
 }
 
 impl Migrations {
@@ -66,7 +71,31 @@ impl Migrations {
             files,
             dir,
             history: OnceLock::new(),
+            embedded_digest: None,
+            digest: OnceLock::new(),
         }
+    }
+
+    /// The set `embed_migrations!` makes, with the files' digest it computed.
+    #[doc(hidden)]
+    pub const fn __embedded(
+        files: &'static [EmbeddedFile],
+        dir: &'static str,
+        digest: &'static str,
+    ) -> Self {
+        Self {
+            files,
+            dir,
+            history: OnceLock::new(),
+            embedded_digest: Some(digest),
+            digest: OnceLock::new(),
+        }
+    }
+
+    /// The digest a no-op start compares (see [`Migrations::digest`]).
+    #[doc(hidden)]
+    pub fn __digest(&self) -> &str {
+        self.digest()
     }
 
     /// The directory the files were embedded from.
@@ -101,6 +130,37 @@ impl Migrations {
         Ok(self.history.get_or_init(|| history))
     }
 
+    /// The [`ledger::digest`](crate::apply::ledger::digest) of the files in name
+    /// order, without parsing them: a file's revision is its name without
+    /// `.sql` (parsing refuses any other), and its checksum was computed at
+    /// compile time. Equal to the parsed history's digest whenever the files,
+    /// in name order, are the history's order (the usual case; otherwise the
+    /// digests differ and the caller takes the full path).
+    ///
+    /// `embed_migrations!` computes it at compile time: reading a thousand
+    /// names and checksums scattered among the files' texts would map most
+    /// of them into memory.
+    pub(crate) fn digest(&self) -> &str {
+        if let Some(digest) = self.embedded_digest {
+            return digest;
+        }
+        self.digest.get_or_init(|| {
+            crate::apply::ledger::digest(
+                self.files
+                    .iter()
+                    .map(|f| (f.name.strip_suffix(".sql").unwrap_or(f.name), f.checksum)),
+            )
+        })
+    }
+
+    /// The last file's revision: the head, when [`Migrations::digest`]
+    /// matched a ledger.
+    pub(crate) fn last_revision(&self) -> Option<&'static str> {
+        self.files
+            .last()
+            .map(|f| f.name.strip_suffix(".sql").unwrap_or(f.name))
+    }
+
     /// The files parsed, in file-name order, not checked as a history: what
     /// the command line shows of a history with two heads.
     #[cfg(feature = "cli")]
@@ -132,7 +192,7 @@ impl Migrations {
             sets.sort_by_key(|s| s.dir);
             sets.dedup_by_key(|s| s.dir);
             match sets.as_slice() {
-                [one] => Ok(Migrations::__new(one.files, one.dir)),
+                [one] => Ok(Migrations::__embedded(one.files, one.dir, one.digest)),
                 [] => Err("no migrations are embedded in this program: add `static MIGRATIONS: stillroom::Migrations = stillroom::embed_migrations!();` to the application, or pass a set to `Migrator::new`".to_owned()),
                 many => Err(format!(
                     "more than one migration set is embedded ({}); say which one with `Migrator::new(&SET)`",
@@ -151,7 +211,7 @@ impl Migrations {
 impl Migrations {
     /// Fails when the directory on disk lists other migration files than the
     /// binary embeds.
-    fn check_not_stale(&self) -> Result<()> {
+    pub(crate) fn check_not_stale(&self) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(self.dir) else {
             return Ok(());
         };
@@ -224,4 +284,48 @@ pub fn checksum(text: &str) -> String {
     let normalised = lines.join("\n");
     let digest = Sha256::digest(normalised.trim_end().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The no-op start compares the embedded files' digest, taken without
+    /// parsing them, with the one recorded from a parsed history: the two
+    /// must agree.
+    #[test]
+    fn the_files_digest_is_the_parsed_historys() -> Result<()> {
+        let text = |revision: &str, parent: &str| -> &'static str {
+            Box::leak(
+                format!("-- stillroom migration\n-- revision: {revision}\n-- parent: {parent}\n\n-- migrate:up\nCREATE TABLE t{revision} (x);\n")
+                    .into_boxed_str(),
+            )
+        };
+        let (a, b) = (text("0001_a", "none"), text("0002_b", "0001_a"));
+        let files: &'static [EmbeddedFile] = Box::leak(Box::new([
+            EmbeddedFile {
+                name: "0001_a.sql",
+                text: a,
+                checksum: Box::leak(checksum(a).into_boxed_str()),
+            },
+            EmbeddedFile {
+                name: "0002_b.sql",
+                text: b,
+                checksum: Box::leak(checksum(b).into_boxed_str()),
+            },
+        ]));
+        let set = Migrations::__new(files, "migrations");
+        let history = set.history()?;
+        let parsed = crate::apply::ledger::digest(
+            history
+                .migrations
+                .iter()
+                .map(|m| (m.revision.as_str(), m.checksum.as_str())),
+        );
+        assert_eq!(set.digest(), parsed);
+        assert_eq!(set.last_revision(), Some("0002_b"));
+        let one = crate::apply::ledger::digest(std::iter::once(("0001_a", files[0].checksum)));
+        assert_ne!(one, parsed);
+        Ok(())
+    }
 }

@@ -13,6 +13,12 @@ pub struct ModelEntry {
     pub table: fn() -> &'static Table,
     /// The model's Rust path (`my_app::models::Job`).
     pub rust_type: &'static str,
+    /// The table's name.
+    pub name: &'static str,
+    /// A hash, computed at compile time, of the code that builds the table.
+    pub print: u128,
+    /// What the columns' types contribute (`Field::PRINT`), in column order.
+    pub column_types: &'static [u128],
 }
 
 inventory::collect!(ModelEntry);
@@ -48,6 +54,33 @@ static REGISTRY: LazyLock<Result<Schema, SchemaError>> = LazyLock::new(|| {
 /// ```
 pub fn registry() -> Result<&'static Schema, SchemaError> {
     REGISTRY.as_ref().map_err(Clone::clone)
+}
+
+/// The fingerprint of the registry's models, for the startup summary:
+/// from what each model's entry says (its name, a compile-time hash of the
+/// code that builds its table, and its column types' constants), without
+/// building a table. Computed once per process, from constants; several times cheaper than
+/// building, copying and validating hundreds of tables, which a start
+/// trusts only on a fingerprint recorded after building, validating and
+/// verifying them.
+pub(crate) fn fingerprint(verification: crate::Verification) -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    static PRINT: LazyLock<u128> = LazyLock::new(|| {
+        let mut entries: Vec<&ModelEntry> = inventory::iter::<ModelEntry>.into_iter().collect();
+        entries.sort_by_key(|e| (e.name, e.print));
+        let mut hasher = crate::verify::Fingerprinter::default();
+        hasher.write_usize(entries.len());
+        for entry in entries {
+            entry.name.hash(&mut hasher);
+            hasher.write_u128(entry.print);
+            hasher.write_usize(entry.column_types.len());
+            for &column_type in entry.column_types {
+                hasher.write_u128(column_type);
+            }
+        }
+        hasher.finish128()
+    });
+    crate::verify::with_policy(*PRINT, verification)
 }
 
 /// A model in the registry: its Rust type and table.

@@ -32,9 +32,35 @@ pub use validate::{Problem, SchemaError};
 /// assert_eq!(schema.table("notes").map(|t| t.columns.len()), Some(2));
 /// # Ok::<(), stillroom::SchemaError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct Schema {
     tables: Vec<Table>,
+    /// The tables' part of the verification fingerprint, computed on first
+    /// use (a schema never changes once built): the no-op startup needs it
+    /// at every call.
+    print: std::sync::OnceLock<u128>,
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schema")
+            .field("tables", &self.tables)
+            .finish()
+    }
+}
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        self.tables == other.tables
+    }
+}
+
+impl Eq for Schema {}
+
+impl std::hash::Hash for Schema {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.tables.hash(state);
+    }
 }
 
 impl Schema {
@@ -57,6 +83,7 @@ impl Schema {
         validate::check_schema(&tables)?;
         Ok(Self {
             tables: tables.into_iter().map(|(t, _)| t).collect(),
+            print: std::sync::OnceLock::new(),
         })
     }
 
@@ -64,7 +91,19 @@ impl Schema {
     /// hold what a model set may not (a foreign key to a dropped table).
     pub(crate) fn from_tables_unchecked(mut tables: Vec<Table>) -> Self {
         tables.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { tables }
+        Self {
+            tables,
+            print: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The tables' part of the verification fingerprint (see
+    /// [`crate::verify::fingerprint`]), computed once.
+    pub(crate) fn print(&self) -> u128 {
+        *self.print.get_or_init(|| {
+            let tables: Vec<&Table> = self.tables.iter().collect();
+            crate::verify::print_tables(&tables)
+        })
     }
 
     /// The tables, sorted by name.

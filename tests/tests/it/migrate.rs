@@ -862,6 +862,65 @@ fn drift_by_hand_is_found_despite_the_verification_cache() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn a_ledger_changed_by_hand_is_read_again_despite_the_startup_summary() -> TestResult {
+    let f = Fixture::new("summary")?;
+    let conn = memory()?;
+    f.migrator().migrate(&conn)?;
+    let summary = |conn: &Connection| -> rusqlite::Result<i64> {
+        conn.query_row(
+            "SELECT count(*) FROM stillroom_state WHERE key = 'startup'",
+            [],
+            |r| r.get(0),
+        )
+    };
+    assert_eq!(summary(&conn)?, 1, "a start at head records the summary");
+    let next = f.migrator().migrate(&conn)?;
+    assert_eq!(next.current.as_deref(), Some(R3));
+    assert!(next.ran.is_empty() && !next.compared);
+
+    // An edited checksum: the trigger forgets the summary, the full path
+    // reads the ledger and refuses it.
+    conn.execute_batch(&format!(
+        "UPDATE stillroom_migrations SET checksum = 'edited' WHERE revision = '{R2}'"
+    ))?;
+    assert_eq!(summary(&conn)?, 0);
+    let err = f.migrator().migrate(&conn).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::ChecksumMismatch { ref revision, .. } if revision == R2),
+        "{err:?}"
+    );
+    let checksum = &f.history.migrations[1].checksum;
+    conn.execute_batch(&format!(
+        "UPDATE stillroom_migrations SET checksum = '{checksum}' WHERE revision = '{R2}'"
+    ))?;
+    f.migrator().migrate(&conn)?;
+    assert_eq!(summary(&conn)?, 1);
+
+    // A deleted row: the last revision runs again (and fails, its column
+    // being there), rather than the start trusting the summary.
+    conn.execute_batch(&format!(
+        "DELETE FROM stillroom_migrations WHERE revision = '{R3}'"
+    ))?;
+    assert!(f.migrator().migrate(&conn).is_err());
+
+    // Without the triggers, a summary is not trusted: dropping them
+    // changed the schema version it holds.
+    let fresh = memory()?;
+    f.migrator().migrate(&fresh)?;
+    fresh.execute_batch("DROP TRIGGER stillroom_migrations_update")?;
+    fresh.execute_batch(&format!(
+        "UPDATE stillroom_migrations SET checksum = 'edited' WHERE revision = '{R1}'"
+    ))?;
+    assert_eq!(summary(&fresh)?, 1, "no trigger forgot it");
+    let err = f.migrator().migrate(&fresh).unwrap_err();
+    assert!(
+        matches!(err, stillroom::Error::ChecksumMismatch { .. }),
+        "{err:?}"
+    );
+    Ok(())
+}
+
 /// Set in the child process of
 /// `models_replaced_in_the_same_place_are_compared_again`.
 const FINGERPRINT_CHILD: &str = "STILLROOM_MIGRATE_FINGERPRINT_CHILD";

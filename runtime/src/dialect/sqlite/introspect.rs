@@ -93,7 +93,8 @@ pub fn introspect(conn: &Connection) -> Result<LiveSchema> {
     each_row(
         conn,
         "SELECT type, name, tbl_name, sql FROM sqlite_schema \
-         WHERE type IN ('table', 'view', 'trigger') ORDER BY name",
+         WHERE type = 'table' OR (type IN ('view', 'trigger') \
+           AND tbl_name NOT LIKE 'stillroom\\_%' ESCAPE '\\') ORDER BY name",
         |r| {
             let kind = r.get_ref(0)?.as_str()?;
             let sql: Option<String> = r.get(3)?;
