@@ -160,7 +160,7 @@ pub use migrate::{
     Adoption, Event, LOCK_TIMEOUT, Migrator, Misfit, Progress, Report, Status, Target, migrate,
 };
 pub use migrations::{Migrations, checksum};
-pub use model::{AutoIncrement, Model};
+pub use model::{AutoIncrement, Inserter, Model};
 pub use ops::{Op, Rebuild};
 pub use registry::{ModelInfo, ModelSet, registered_models, registry};
 pub use render::{Rendered, render};
