@@ -155,7 +155,7 @@ pub use history::{History, Migration};
 pub use inspect::{inspect, models_source};
 pub use model::column_type::{ColumnType, ValueCheck};
 pub use model::registry::{ModelInfo, ModelSet, registered_models, registry};
-pub use model::{AutoIncrement, Model};
+pub use model::{AutoIncrement, Inserter, Model};
 /// The rusqlite stillroom is built on, re-exported so that an application
 /// names one version of it (`use stillroom::rusqlite::Connection;`).
 pub use rusqlite;

@@ -3,6 +3,8 @@
 pub(crate) mod column_type;
 pub(crate) mod registry;
 
+use std::marker::PhantomData;
+
 use rusqlite::{CachedStatement, Connection, Params, Row};
 
 use crate::schema::{Table, quote_ident};
@@ -13,7 +15,10 @@ use crate::{Error, Result};
 ///
 /// Every method binds values, never formats them into SQL, and prepares its
 /// statement through the connection's statement cache, so a call costs about
-/// what the same hand-written rusqlite code costs.
+/// what the same hand-written rusqlite code costs. Many rows are inserted
+/// faster through [`insert_all`](Model::insert_all) or an
+/// [`inserter`](Model::inserter), which look the statement up once, not
+/// once per row.
 ///
 /// ```
 /// use stillroom::Model;
@@ -86,12 +91,62 @@ pub trait Model: Sized + 'static {
 
     /// Inserts this row; fails (with SQLite's constraint error) if a row with
     /// its key exists.
+    ///
+    /// Each call looks the statement up in the connection's cache; to insert
+    /// many rows, [`insert_all`](Model::insert_all) or an
+    /// [`inserter`](Model::inserter) costs less.
     fn insert(&self, conn: &Connection) -> Result<()> {
         let sql = &Self::__statements().insert;
-        run::<Self, _>(conn, "insert", sql, |stmt| {
-            self.__bind_columns(stmt)?;
-            stmt.raw_execute().map(drop)
-        })
+        run::<Self, _>(conn, "insert", sql, |stmt| insert_row(stmt, self))
+    }
+
+    /// Inserts every row of `rows`, all or none: in a savepoint, released if
+    /// every row was inserted and rolled back to if one fails, so the error
+    /// (the failing row's, as [`insert`](Model::insert) gives it) leaves the
+    /// table as it was. Returns the number of rows inserted.
+    ///
+    /// The statement is prepared (or taken from the connection's cache) once
+    /// for the whole batch. A savepoint works inside a transaction of the
+    /// caller's (whose other work it leaves alone) and outside one, where it
+    /// is a transaction of its own: the batch is committed once, not once
+    /// per row. Should that commit be refused (deferred foreign keys), the
+    /// error names the savepoint's `RELEASE` and nothing is inserted either.
+    ///
+    /// ```
+    /// # use stillroom::Model;
+    /// # #[derive(Model)] struct Tag { #[model(primary_key)] name: String, uses: i64 }
+    /// # fn main() -> stillroom::Result<()> {
+    /// # let conn = rusqlite::Connection::open_in_memory()?;
+    /// # for sql in Tag::table().create_statements() { conn.execute(&sql, [])?; }
+    /// let tags: Vec<Tag> = ["rust", "sqlite", "rust"]
+    ///     .into_iter()
+    ///     .map(|name| Tag { name: name.into(), uses: 0 })
+    ///     .collect();
+    /// // The second "rust" breaks the key: none of the three is inserted.
+    /// let err = Tag::insert_all(&conn, &tags).unwrap_err();
+    /// assert!(err.to_string().starts_with("insert on table `tag` failed: UNIQUE constraint failed"));
+    /// assert_eq!(Tag::count(&conn)?, 0);
+    ///
+    /// assert_eq!(Tag::insert_all(&conn, &tags[..2])?, 2);
+    /// assert_eq!(Tag::count(&conn)?, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn insert_all<'a>(conn: &Connection, rows: impl IntoIterator<Item = &'a Self>) -> Result<u64> {
+        let mut inserter = Self::inserter(conn)?;
+        let savepoint = Savepoint::begin::<Self>(conn)?;
+        for row in rows {
+            inserter.insert(row)?;
+        }
+        savepoint.release::<Self>()?;
+        Ok(inserter.inserted())
+    }
+
+    /// This model's `INSERT`, prepared (or taken from the connection's
+    /// cache) once, to insert rows one by one at the cost of running the
+    /// statement alone. See [`Inserter`].
+    fn inserter(conn: &Connection) -> Result<Inserter<'_, Self>> {
+        Inserter::new(conn)
     }
 
     /// Inserts this row, or updates every column of the row with its key.
@@ -224,21 +279,265 @@ pub trait AutoIncrement: Model {
     /// key field and returns it. The key field's value before the call is
     /// ignored.
     fn insert_new(&mut self, conn: &Connection) -> Result<i64> {
-        let statements = Self::__statements();
-        let id = run::<Self, _>(conn, "insert", &statements.insert, |stmt| {
-            self.__bind_columns(stmt)?;
-            if let Some(key) = statements.single_key_param {
-                stmt.raw_bind_parameter(key, rusqlite::types::Null)?;
-            }
-            stmt.raw_execute()?;
-            Ok(conn.last_insert_rowid())
-        })?;
+        let sql = &Self::__statements().insert;
+        let id = run::<Self, _>(conn, "insert", sql, |stmt| insert_row_new(conn, stmt, self))?;
         self.__set_key(id);
         Ok(id)
     }
 
+    /// Inserts every row of `rows` with keys chosen by SQLite, all or none
+    /// (as [`Model::insert_all`] does), and stores each row's new key in its
+    /// key field once all are inserted: after an error, no row is inserted
+    /// and no key field changed. Returns the number of rows inserted.
+    ///
+    /// ```
+    /// # use stillroom::{AutoIncrement, Model};
+    /// # #[derive(Model)] struct Event { #[model(primary_key, autoincrement)] id: i64, name: String }
+    /// # fn main() -> stillroom::Result<()> {
+    /// # let conn = rusqlite::Connection::open_in_memory()?;
+    /// # for sql in Event::table().create_statements() { conn.execute(&sql, [])?; }
+    /// let mut events: Vec<Event> = ["started", "stopped"]
+    ///     .into_iter()
+    ///     .map(|name| Event { id: 0, name: name.into() })
+    ///     .collect();
+    /// assert_eq!(Event::insert_all_new(&conn, &mut events)?, 2);
+    /// assert_eq!((events[0].id, events[1].id), (1, 2));
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn insert_all_new<'a>(
+        conn: &Connection,
+        rows: impl IntoIterator<Item = &'a mut Self>,
+    ) -> Result<u64> {
+        // Collected first, so that the keys are stored only once the batch
+        // has succeeded.
+        let mut rows: Vec<&mut Self> = rows.into_iter().collect();
+        let mut inserter = Self::inserter(conn)?;
+        let savepoint = Savepoint::begin::<Self>(conn)?;
+        let ids = rows
+            .iter()
+            .map(|row| inserter.insert_keyless(row))
+            .collect::<Result<Vec<i64>>>()?;
+        savepoint.release::<Self>()?;
+        for (row, id) in rows.iter_mut().zip(ids) {
+            row.__set_key(id);
+        }
+        Ok(inserter.inserted())
+    }
+
     #[doc(hidden)]
     fn __set_key(&mut self, id: i64);
+}
+
+/// Binds every column of `row` and runs the model's `INSERT`.
+fn insert_row<M: Model>(stmt: &mut rusqlite::Statement<'_>, row: &M) -> rusqlite::Result<()> {
+    row.__bind_columns(stmt)?;
+    stmt.raw_execute().map(drop)
+}
+
+/// Runs the model's `INSERT` with the key column NULL, which makes SQLite
+/// choose the key, and returns that key.
+fn insert_row_new<M: AutoIncrement>(
+    conn: &Connection,
+    stmt: &mut rusqlite::Statement<'_>,
+    row: &M,
+) -> rusqlite::Result<i64> {
+    row.__bind_columns(stmt)?;
+    if let Some(key) = M::__statements().single_key_param {
+        stmt.raw_bind_parameter(key, rusqlite::types::Null)?;
+    }
+    stmt.raw_execute()?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A model's `INSERT` statement held across rows: made by
+/// [`Model::inserter`], it inserts each row at the cost of binding its values
+/// and running the statement, as hand-written rusqlite holding one prepared
+/// statement does.
+///
+/// Each row is a statement of its own: outside a transaction, each is
+/// committed by itself (slowly, on a file), and a failure leaves the rows
+/// before it inserted. Open a transaction around a batch (rusqlite's
+/// `Transaction` derefs to the `Connection` the inserter takes), or use
+/// [`Model::insert_all`], which inserts all rows or none.
+///
+/// A failed row's error is the one [`Model::insert`] gives (the table, the
+/// statement, SQLite's error), and the inserter can go on with the next row.
+/// The statement returns to the connection's cache when the inserter is
+/// dropped.
+///
+/// ```
+/// # fn main() -> stillroom::Result<()> {
+/// use stillroom::{AutoIncrement, Model};
+///
+/// #[derive(Model)]
+/// struct Event {
+///     #[model(primary_key, autoincrement)]
+///     id: i64,
+///     name: String,
+/// }
+///
+/// let mut conn = rusqlite::Connection::open_in_memory()?;
+/// # for sql in Event::table().create_statements() { conn.execute(&sql, [])?; }
+/// let tx = conn.transaction()?;
+/// let mut events = Event::inserter(&tx)?;
+/// events.insert(&Event { id: 10, name: "imported".into() })?;
+/// let mut started = Event { id: 0, name: "started".into() };
+/// assert_eq!(events.insert_new(&mut started)?, 11); // SQLite chose the key
+/// assert_eq!(started.id, 11);
+/// assert!(events.insert(&Event { id: 10, name: "again".into() }).is_err()); // key taken
+/// assert_eq!(events.inserted(), 2);
+/// drop(events);
+/// tx.commit()?;
+/// assert_eq!(Event::count(&conn)?, 2);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Inserter<'conn, M: Model> {
+    stmt: CachedStatement<'conn>,
+    conn: &'conn Connection,
+    inserted: u64,
+    model: PhantomData<fn(&M)>,
+}
+
+impl<M: Model> std::fmt::Debug for Inserter<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inserter")
+            .field("table", &M::table().name)
+            .field("sql", &M::__statements().insert)
+            .field("inserted", &self.inserted)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'conn, M: Model> Inserter<'conn, M> {
+    fn new(conn: &'conn Connection) -> Result<Self> {
+        let sql = &M::__statements().insert;
+        let stmt = conn
+            .prepare_cached(sql)
+            .map_err(|source| Error::query("insert", &M::table().name, sql, source))?;
+        Ok(Self {
+            stmt,
+            conn,
+            inserted: 0,
+            model: PhantomData,
+        })
+    }
+
+    /// Inserts `row`, as [`Model::insert`] does; fails (with SQLite's
+    /// constraint error) if a row with its key exists.
+    pub fn insert(&mut self, row: &M) -> Result<()> {
+        self.run(|stmt, _| insert_row(stmt, row))
+    }
+
+    /// Inserts `row` with a key chosen by SQLite, stores that key in the key
+    /// field and returns it, as [`AutoIncrement::insert_new`] does.
+    pub fn insert_new(&mut self, row: &mut M) -> Result<i64>
+    where
+        M: AutoIncrement,
+    {
+        let id = self.insert_keyless(row)?;
+        row.__set_key(id);
+        Ok(id)
+    }
+
+    /// The rows inserted so far.
+    pub fn inserted(&self) -> u64 {
+        self.inserted
+    }
+
+    /// Inserts `row` with a key chosen by SQLite and returns the key,
+    /// leaving the row's key field alone.
+    fn insert_keyless(&mut self, row: &M) -> Result<i64>
+    where
+        M: AutoIncrement,
+    {
+        self.run(|stmt, conn| insert_row_new(conn, stmt, row))
+    }
+
+    /// Runs `f` on the statement, counts the row if it succeeds, and gives
+    /// an error the context [`run`] gives.
+    fn run<T>(
+        &mut self,
+        f: impl FnOnce(&mut rusqlite::Statement<'conn>, &Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        match f(&mut self.stmt, self.conn) {
+            Ok(t) => {
+                self.inserted += 1;
+                Ok(t)
+            }
+            Err(source) => Err(Error::query(
+                "insert",
+                &M::table().name,
+                &M::__statements().insert,
+                source,
+            )),
+        }
+    }
+}
+
+/// `SAVEPOINT stillroom_insert_all`, which [`Savepoint::release`] releases
+/// and dropping the guard unreleased (an error, a panic in the caller's
+/// iterator) rolls back. The name is the same at every depth: `ROLLBACK TO`
+/// and `RELEASE` name the innermost savepoint of that name, this one.
+struct Savepoint<'conn> {
+    conn: &'conn Connection,
+    /// Whether the savepoint began the transaction (no transaction was
+    /// open): then undoing it is a `ROLLBACK`.
+    outermost: bool,
+    released: bool,
+}
+
+impl<'conn> Savepoint<'conn> {
+    const BEGIN: &'static str = "SAVEPOINT stillroom_insert_all";
+    const RELEASE: &'static str = "RELEASE stillroom_insert_all";
+
+    fn begin<M: Model>(conn: &'conn Connection) -> Result<Self> {
+        let outermost = conn.is_autocommit();
+        execute_cached::<M>(conn, Self::BEGIN)?;
+        Ok(Self {
+            conn,
+            outermost,
+            released: false,
+        })
+    }
+
+    /// Releases the savepoint: commits, when it began the transaction. If
+    /// that fails (the commit is refused), the guard rolls back.
+    fn release<M: Model>(mut self) -> Result<()> {
+        execute_cached::<M>(self.conn, Self::RELEASE)?;
+        self.released = true;
+        Ok(())
+    }
+}
+
+impl Drop for Savepoint<'_> {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        // Errors here are not reported: the caller gets the failure that
+        // stopped the batch. One is expected where SQLite has already rolled
+        // the whole transaction back (some I/O errors do).
+        if self.outermost {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+        } else {
+            let _ = self
+                .conn
+                .execute_batch("ROLLBACK TO stillroom_insert_all; RELEASE stillroom_insert_all");
+        }
+    }
+}
+
+/// Runs a statement without parameters or rows (savepoints), prepared once
+/// per connection.
+fn execute_cached<M: Model>(conn: &Connection, sql: &'static str) -> Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.raw_execute())
+        .map(drop)
+        .map_err(|source| Error::query("insert", &M::table().name, sql, source))
 }
 
 /// Prepares `sql` through the statement cache, runs `f` on it and gives any

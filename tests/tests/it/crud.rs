@@ -991,3 +991,317 @@ fn get_of_an_unreadable_row_is_an_error_not_a_panic() -> TestResult {
     assert!(Person::select(&conn, "person_id = ?1", [1]).is_err());
     Ok(())
 }
+
+// --- Batch inserts -------------------------------------------------------------
+
+fn jobs(ids: &[&str]) -> Vec<Job> {
+    ids.iter().map(|id| job(id, "queued", None)).collect()
+}
+
+/// The ids of every row, in key order.
+fn job_ids(conn: &Connection) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    Ok(Job::all(conn)?.into_iter().map(|j| j.id).collect())
+}
+
+#[test]
+fn insert_all_inserts_every_row_from_any_iterator() -> TestResult {
+    let conn = db()?;
+    create::<Job>(&conn)?;
+    let batch: Vec<Job> = (0..1_000)
+        .map(|i| job(&format!("{i:04}"), "queued", (i % 3 == 0).then_some("x")))
+        .collect();
+    assert_eq!(Job::insert_all(&conn, &batch)?, 1_000);
+    assert_eq!(Job::all(&conn)?, batch);
+    assert!(conn.is_autocommit(), "the batch's savepoint is released");
+
+    // Any iterator of references; an empty one inserts nothing.
+    let more = jobs(&["x1", "x2", "x3"]);
+    assert_eq!(
+        Job::insert_all(&conn, more.iter().filter(|j| j.id != "x2"))?,
+        2
+    );
+    assert_eq!(Job::insert_all(&conn, &[])?, 0);
+    assert_eq!(Job::count(&conn)?, 1_002);
+    assert_eq!(Job::get(&conn, "x2")?, None);
+    Ok(())
+}
+
+#[test]
+fn insert_all_failing_mid_batch_inserts_none_of_it() -> TestResult {
+    let conn = db()?;
+    create::<Job>(&conn)?;
+    job("c", "existing", None).insert(&conn)?;
+
+    let err = Job::insert_all(&conn, &jobs(&["a", "b", "c", "d"]))
+        .err()
+        .ok_or("a batch with a taken key succeeded")?;
+    // The error is the failing row's, as `insert` gives it.
+    assert_eq!(
+        sqlite_codes(&err),
+        Some((
+            ErrorCode::ConstraintViolation,
+            ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        )),
+        "{err}"
+    );
+    match &err {
+        stillroom::Error::Query(query) => {
+            assert_eq!(query.operation, "insert");
+            assert_eq!(query.table, "crud_jobs");
+            assert_eq!(
+                query.sql,
+                r#"INSERT INTO "crud_jobs" ("id", "status", "attempts", "progress", "created_at", "message") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"#
+            );
+        }
+        other => return Err(format!("expected Error::Query, got {other:?}").into()),
+    }
+    assert!(
+        err.to_string().starts_with(
+            "insert on table `crud_jobs` failed: UNIQUE constraint failed: crud_jobs.id"
+        ),
+        "{err}"
+    );
+    // "a" and "b", inserted before the failure, were rolled back; the row
+    // that was there is untouched; no transaction is left open.
+    assert_eq!(job_ids(&conn)?, ["c"]);
+    assert_eq!(
+        Job::get(&conn, "c")?.map(|j| j.status),
+        Some("existing".to_owned())
+    );
+    assert!(conn.is_autocommit());
+
+    // The connection works on: the same batch without the taken key.
+    assert_eq!(Job::insert_all(&conn, &jobs(&["a", "b", "d"]))?, 3);
+    assert_eq!(job_ids(&conn)?, ["a", "b", "c", "d"]);
+    Ok(())
+}
+
+#[test]
+fn insert_all_in_a_callers_transaction_undoes_only_the_batch() -> TestResult {
+    let mut conn = db()?;
+    create::<Job>(&conn)?;
+
+    let tx = conn.transaction()?;
+    job("before", "queued", None).insert(&tx)?;
+    assert!(Job::insert_all(&tx, &jobs(&["a", "before", "b"])).is_err());
+    assert!(!tx.is_autocommit(), "the caller's transaction stays open");
+    assert_eq!(job_ids(&tx)?, ["before"]);
+    assert_eq!(Job::insert_all(&tx, &jobs(&["a", "b"]))?, 2);
+    tx.commit()?;
+    assert_eq!(job_ids(&conn)?, ["a", "b", "before"]);
+
+    // Released, not committed: the caller's rollback undoes the batch.
+    let tx = conn.transaction()?;
+    assert_eq!(Job::insert_all(&tx, &jobs(&["c", "d"]))?, 2);
+    tx.rollback()?;
+    assert_eq!(job_ids(&conn)?, ["a", "b", "before"]);
+    Ok(())
+}
+
+#[test]
+fn insert_all_whose_commit_is_refused_inserts_nothing() -> TestResult {
+    let conn = db()?;
+    create::<Parent>(&conn)?;
+    create::<Child>(&conn)?;
+    // Deferred, the foreign keys are checked when the savepoint's
+    // transaction commits, which then fails (and leaves it open).
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let orphans: Vec<Child> = (1..=3)
+        .map(|id| Child {
+            id,
+            parent_id: 99,
+            note: "orphan".into(),
+        })
+        .collect();
+    let err = Child::insert_all(&conn, &orphans)
+        .err()
+        .ok_or("dangling foreign keys committed")?;
+    assert_eq!(
+        sqlite_codes(&err),
+        Some((
+            ErrorCode::ConstraintViolation,
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+        )),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("insert on table `crud_children` failed: FOREIGN KEY constraint failed"),
+        "{err}"
+    );
+    assert!(
+        conn.is_autocommit(),
+        "the refused transaction is rolled back"
+    );
+    assert_eq!(Child::count(&conn)?, 0);
+    Ok(())
+}
+
+#[test]
+fn insert_all_rolls_back_when_the_iterator_panics() -> TestResult {
+    let conn = db()?;
+    create::<Job>(&conn)?;
+    let batch = jobs(&["a", "b", "c"]);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Job::insert_all(
+            &conn,
+            batch
+                .iter()
+                .inspect(|j| assert_ne!(j.id, "c", "planned panic")),
+        )
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(Job::count(&conn)?, 0);
+    assert!(
+        conn.is_autocommit(),
+        "the savepoint's transaction is rolled back"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_inserter_inserts_row_by_row_and_goes_on_after_a_failure() -> TestResult {
+    let conn = db()?;
+    create::<Job>(&conn)?;
+    let mut inserter = Job::inserter(&conn)?;
+    inserter.insert(&job("a", "queued", None))?;
+    inserter.insert(&job("b", "running", Some("hi")))?;
+    let err = inserter
+        .insert(&job("a", "again", None))
+        .err()
+        .ok_or("a taken key was inserted")?;
+    assert_eq!(
+        sqlite_codes(&err),
+        Some((
+            ErrorCode::ConstraintViolation,
+            ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        ))
+    );
+    assert!(
+        err.to_string().contains("insert on table `crud_jobs`"),
+        "{err}"
+    );
+    // Each row is a statement of its own: the rows before the failure stay.
+    inserter.insert(&job("c", "queued", None))?;
+    assert_eq!(inserter.inserted(), 3);
+    assert!(
+        format!("{inserter:?}").contains("inserted: 3"),
+        "{inserter:?}"
+    );
+    drop(inserter);
+    assert_eq!(
+        Job::all(&conn)?,
+        [
+            job("a", "queued", None),
+            job("b", "running", Some("hi")),
+            job("c", "queued", None)
+        ]
+    );
+
+    // A second inserter (the statement back from the cache) and the
+    // single-row path work on after the first is dropped.
+    let mut again = Job::inserter(&conn)?;
+    again.insert(&job("d", "queued", None))?;
+    job("e", "queued", None).insert(&conn)?;
+    drop(again);
+    assert_eq!(job_ids(&conn)?, ["a", "b", "c", "d", "e"]);
+    Ok(())
+}
+
+#[test]
+fn an_inserter_on_a_missing_table_fails_naming_it() -> TestResult {
+    let conn = db()?;
+    let err = Job::inserter(&conn).err().ok_or("no table, yet prepared")?;
+    match &err {
+        stillroom::Error::Query(query) => {
+            assert_eq!(
+                (query.operation, query.table.as_str()),
+                ("insert", "crud_jobs")
+            );
+        }
+        other => return Err(format!("expected Error::Query, got {other:?}").into()),
+    }
+    assert!(
+        err.to_string().contains("no such table: crud_jobs"),
+        "{err}"
+    );
+    assert!(Job::insert_all(&conn, &jobs(&["a"])).is_err());
+    Ok(())
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "crud_marks")]
+struct Mark {
+    #[model(unique)]
+    name: String,
+    #[model(primary_key, autoincrement)]
+    id: i64,
+}
+
+fn marks(names: &[&str]) -> Vec<Mark> {
+    names
+        .iter()
+        .map(|name| Mark {
+            name: (*name).to_owned(),
+            id: 0,
+        })
+        .collect()
+}
+
+#[test]
+fn inserters_and_insert_all_new_give_autoincrement_keys() -> TestResult {
+    let conn = db()?;
+    create::<Mark>(&conn)?;
+
+    let mut inserter = Mark::inserter(&conn)?;
+    let mut first = Mark {
+        name: "first".into(),
+        id: 77,
+    };
+    assert_eq!(inserter.insert_new(&mut first)?, 1);
+    assert_eq!(first.id, 1, "the new key is stored in the field");
+    // A plain insert through the inserter keeps the key it is given.
+    inserter.insert(&Mark {
+        name: "explicit".into(),
+        id: 10,
+    })?;
+    let mut next = Mark {
+        name: "next".into(),
+        id: 0,
+    };
+    assert_eq!(inserter.insert_new(&mut next)?, 11);
+    // A failed insert_new leaves the field alone.
+    let mut taken = Mark {
+        name: "next".into(),
+        id: 5,
+    };
+    assert!(inserter.insert_new(&mut taken).is_err());
+    assert_eq!(taken.id, 5);
+    assert_eq!(inserter.inserted(), 3);
+    drop(inserter);
+
+    let mut batch = marks(&["a", "b", "c"]);
+    assert_eq!(Mark::insert_all_new(&conn, &mut batch)?, 3);
+    assert_eq!(batch.iter().map(|m| m.id).collect::<Vec<_>>(), [12, 13, 14]);
+    for mark in &batch {
+        assert_eq!(Mark::get(&conn, mark.id)?.as_ref(), Some(mark));
+    }
+
+    // A failure mid-batch: nothing inserted, no key field changed.
+    let mut failing = marks(&["d", "e", "a", "f"]);
+    let err = Mark::insert_all_new(&conn, &mut failing)
+        .err()
+        .ok_or("a duplicate unique name was inserted")?;
+    assert_eq!(
+        sqlite_codes(&err),
+        Some((
+            ErrorCode::ConstraintViolation,
+            ffi::SQLITE_CONSTRAINT_UNIQUE
+        )),
+        "{err}"
+    );
+    assert!(failing.iter().all(|m| m.id == 0), "{failing:?}");
+    assert_eq!(Mark::count(&conn)?, 6);
+    assert!(conn.is_autocommit());
+    Ok(())
+}
