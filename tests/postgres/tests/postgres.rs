@@ -539,7 +539,7 @@ fn a_process_killed_mid_migration_leaves_the_old_revision() -> TestResult {
         .spawn()?;
     // Wait until the child holds the migration lock and sleeps inside its
     // transaction (a guard against hanging, not a timing assertion).
-    let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'";
+    let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(60)%' AND state = 'active' AND pid <> pg_backend_pid()";
     let started = Instant::now();
     while one(&mut client, sleeping)? == "0" {
         if started.elapsed() > Duration::from_secs(120) || child.try_wait()?.is_some() {
@@ -1039,5 +1039,38 @@ fn derived_models_read_and_write_their_rows_on_postgresql() -> TestResult {
     );
     assert_eq!(kinds_client.all::<kinds::Sample>()?, [sample]);
     client.batch_execute(&format!("DROP SCHEMA \"{kinds_schema}\" CASCADE"))?;
+    Ok(())
+}
+
+/// A part runs in one round trip; when a statement fails as it runs (not
+/// as it parses), the error still names that statement's line, and nothing
+/// of the part remains.
+#[test]
+fn a_statement_failing_as_it_runs_names_its_line() -> TestResult {
+    let s = Scratch::new("runtime_fail")?;
+    s.generate(&schema_v1()?, "jobs")?;
+    std::fs::write(
+        s.dir.join("0002_dup.sql"),
+        "-- stillroom migration\n-- revision: 0002_dup\n-- parent: 0001_jobs\n-- message: dup\n-- dialect: postgres\n\n-- migrate:up\nINSERT INTO job (id, title, done, size) VALUES (1, 'a', false, 1); -- the first\nCREATE TABLE extra (x INTEGER);\nINSERT INTO job (id, title, done, size)\n  VALUES (1, 'again', false, 1);\n",
+    )?;
+    let history = s.history()?;
+    let mut client = s.client()?;
+    let err = Migrator::new(&history)
+        .schema(&schema_v1()?)
+        .migrate(&mut client)
+        .unwrap_err();
+    let Error::PostgresStatement(failed) = &err else {
+        return Err(format!("expected a statement error, got {err}").into());
+    };
+    assert_eq!((failed.revision.as_str(), failed.line), ("0002_dup", 10));
+    assert_eq!(failed.code.as_deref(), Some("23505"));
+    assert_eq!(
+        one(&mut client, "SELECT to_regclass('job') IS NULL")?,
+        "true"
+    );
+    assert_eq!(
+        one(&mut client, "SELECT to_regclass('extra') IS NULL")?,
+        "true"
+    );
     Ok(())
 }

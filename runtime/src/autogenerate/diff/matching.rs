@@ -1,6 +1,7 @@
 //! Pairing the tables and columns of two schemas: by name, or by
 //! `renamed_from`; and the old table as SQLite sees it after the renames.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::dialect::sqlite::sql_text::{self, Token};
@@ -71,7 +72,7 @@ pub(crate) fn match_tables<'a>(from: &'a Schema, to: &'a Schema) -> TablePairs<'
 pub(crate) struct Matched<'a> {
     pub(crate) tables: TablePairs<'a>,
     pub(crate) columns: Vec<ColumnMatch<'a>>,
-    pub(crate) renamed: Vec<Table>,
+    pub(crate) renamed: Vec<Cow<'a, Table>>,
 }
 
 pub(crate) fn match_schemas<'a>(from: &'a Schema, to: &'a Schema) -> Matched<'a> {
@@ -156,11 +157,22 @@ pub(crate) fn match_columns<'a>(old: &'a Table, new: &'a Table) -> ColumnMatch<'
 /// The old table as SQLite sees it after the renames run: table and column
 /// renames applied to its own definition and to its foreign keys' targets
 /// (SQLite rewrites all of these itself when it renames).
-pub(crate) fn renamed_table(
-    m: &ColumnMatch<'_>,
+pub(crate) fn renamed_table<'a>(
+    m: &ColumnMatch<'a>,
     table_renames: &BTreeMap<String, String>,
     column_renames: &BTreeMap<String, Vec<(String, String)>>,
-) -> Table {
+) -> Cow<'a, Table> {
+    // Nothing renamed that the table has: the table as it is (no copy).
+    let refers_to_renamed = m.old.foreign_keys.iter().any(|fk| {
+        let target = fk.references_table.to_lowercase();
+        table_renames.contains_key(&target)
+            || column_renames
+                .get(&target)
+                .is_some_and(|renames| !renames.is_empty())
+    });
+    if m.renames.is_empty() && m.old.name == m.new.name && !refers_to_renamed {
+        return Cow::Borrowed(m.old);
+    }
     let rename = |name: &str, renames: &[(String, String)]| {
         renames
             .iter()
@@ -197,7 +209,7 @@ pub(crate) fn renamed_table(
                 .collect();
         }
     }
-    t
+    Cow::Owned(t)
 }
 
 /// `expr` with every reference to a renamed column respelled.

@@ -223,11 +223,21 @@ impl<'a> Migrator<'a> {
         if !pending.is_empty() {
             ledger::create(&mut tx)?;
         }
+        // Prepared once: one round trip a revision for its ledger row.
+        let record = match pending {
+            [] | [_] => None,
+            _ => Some(tx.prepare(&ledger::record_sql())?),
+        };
         for (offset, m) in pending.iter().enumerate() {
             let started = Instant::now();
             run_part(&mut tx, m, Direction::Up)?;
             let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-            ledger::record(&mut tx, current + offset, m, ms, "applied")?;
+            match &record {
+                Some(statement) => {
+                    ledger::record_with(&mut tx, statement, current + offset, m, ms, "applied")?
+                }
+                None => ledger::record(&mut tx, current + offset, m, ms, "applied")?,
+            }
             tracing::info!(revision = %m.revision, ms, "applied migration");
             report.ran.push(m.revision.clone());
         }
@@ -560,17 +570,42 @@ pub(crate) fn run_part(
             }
         },
     };
-    for statement in split(sql) {
-        let line = first_line
+    let statements = split(sql);
+    let line_of = |statement: &super::lexer::Statement<'_>| {
+        first_line
             .max(1)
-            .saturating_add(statement.line.saturating_sub(1));
+            .saturating_add(statement.line.saturating_sub(1))
+    };
+    for statement in &statements {
         if let Some(why) = forbidden(statement.sql) {
             return Err(Error::MigrationFile {
                 path: m.path.clone(),
-                line,
+                line: line_of(statement),
                 message: why.to_owned(),
             });
         }
+    }
+    // The whole part in one round trip, inside a savepoint; if it fails,
+    // back to the savepoint and statement by statement, to name the one
+    // that fails with its line. (One statement runs as it is.)
+    if statements.len() > 1 {
+        let joined: Vec<&str> = statements.iter().map(|s| s.sql).collect();
+        // The savepoint on its own: PostgreSQL parses a whole batch before
+        // running any of it, so one with a syntax error would not make it.
+        client.batch_execute("SAVEPOINT stillroom_part")?;
+        let batch = format!(
+            // A statement may end in a `--` comment: each `;` on a line
+            // of its own.
+            "{}\n;\nRELEASE SAVEPOINT stillroom_part",
+            joined.join("\n;\n")
+        );
+        if client.batch_execute(&batch).is_ok() {
+            return Ok(());
+        }
+        client.batch_execute("ROLLBACK TO SAVEPOINT stillroom_part")?;
+    }
+    for statement in &statements {
+        let line = line_of(statement);
         client.batch_execute(statement.sql).map_err(|e| {
             Error::PostgresStatement(Box::new(PgStatementError {
                 revision: m.revision.clone(),
@@ -581,6 +616,11 @@ pub(crate) fn run_part(
                 code: e.code().map(|c| c.code().to_owned()),
             }))
         })?;
+    }
+    if statements.len() > 1 {
+        // The batch failed and one by one every statement ran (a lock or
+        // serialization failure that did not recur): keep what they did.
+        client.batch_execute("RELEASE SAVEPOINT stillroom_part")?;
     }
     Ok(())
 }

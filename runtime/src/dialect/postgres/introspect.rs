@@ -2,9 +2,9 @@
 //! catalog into schema values, in the form [`types`](super::types) gives
 //! the models, with the names of its constraints (which ALTERs need).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Row};
 
 use super::types::{canonical_type, read_default};
 use crate::Result;
@@ -58,6 +58,12 @@ pub(crate) fn introspect(client: &mut impl GenericClient) -> Result<Live> {
          ORDER BY c.relname",
         &[],
     )?;
+    // One query per catalog for the whole schema, each row keyed by its
+    // table: a constant number of round trips whatever the number of tables.
+    let columns = by_table(client.query(COLUMNS, &[])?);
+    let constraints = by_table(client.query(CONSTRAINTS, &[])?);
+    let indexes = by_table(client.query(INDEXES, &[])?);
+    let none = Vec::new();
     for row in rows {
         let (oid, name, kind): (u32, String, String) = (row.get(0), row.get(1), row.get(2));
         if name.starts_with("stillroom_") {
@@ -68,7 +74,12 @@ pub(crate) fn introspect(client: &mut impl GenericClient) -> Result<Live> {
             "m" => live.unsupported.push(format!("materialized view `{name}`")),
             "f" => live.unsupported.push(format!("foreign table `{name}`")),
             _ => {
-                let (table, names) = read_table(client, oid, &name, &mut live.unsupported)?;
+                let rows = Rows {
+                    columns: columns.get(&oid).unwrap_or(&none),
+                    constraints: constraints.get(&oid).unwrap_or(&none),
+                    indexes: indexes.get(&oid).unwrap_or(&none),
+                };
+                let (table, names) = read_table(&rows, &name, &mut live.unsupported);
                 live.names.insert(name.to_lowercase(), names);
                 tables.push(table);
             }
@@ -78,29 +89,81 @@ pub(crate) fn introspect(client: &mut impl GenericClient) -> Result<Live> {
     Ok(live)
 }
 
-fn read_table(
-    client: &mut impl GenericClient,
-    oid: u32,
-    name: &str,
-    unsupported: &mut Vec<String>,
-) -> Result<(Table, Names)> {
+/// A table's rows of the three catalog queries.
+struct Rows<'a> {
+    columns: &'a [Row],
+    constraints: &'a [Row],
+    indexes: &'a [Row],
+}
+
+/// Rows grouped by their first column, the table's oid (in query order).
+fn by_table(rows: Vec<Row>) -> HashMap<u32, Vec<Row>> {
+    let mut out: HashMap<u32, Vec<Row>> = HashMap::new();
+    for row in rows {
+        out.entry(row.get(0)).or_default().push(row);
+    }
+    out
+}
+
+/// The tables of the current schema: the restriction every catalog query
+/// below shares.
+macro_rules! in_schema {
+    ($relation:literal) => {
+        concat!(
+            $relation,
+            " IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p'))"
+        )
+    };
+}
+
+const COLUMNS: &str = concat!(
+    "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+     pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
+     FROM pg_attribute a \
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND ",
+    in_schema!("a.attrelid"),
+    " ORDER BY a.attrelid, a.attnum"
+);
+
+const CONSTRAINTS: &str = concat!(
+    "SELECT con.conrelid, con.conname::text, con.contype::text, \
+     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
+           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \
+     cf.relname::text, \
+     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
+           JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
+     con.confdeltype::text, con.confupdtype::text, \
+     pg_get_constraintdef(con.oid), obj_description(con.oid, 'pg_constraint') \
+     FROM pg_constraint con LEFT JOIN pg_class cf ON cf.oid = con.confrelid \
+     WHERE ",
+    in_schema!("con.conrelid"),
+    " ORDER BY con.conrelid, con.conname"
+);
+
+const INDEXES: &str = concat!(
+    "SELECT ix.indrelid, i.relname::text, ix.indisunique, \
+     ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o) \
+           JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.o), \
+     ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL, ix.indnkeyatts <> ix.indnatts \
+     FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
+     WHERE NOT ix.indisprimary AND ",
+    in_schema!("ix.indrelid"),
+    " ORDER BY ix.indrelid, i.relname"
+);
+
+fn read_table(rows: &Rows<'_>, name: &str, unsupported: &mut Vec<String>) -> (Table, Names) {
     let mut table = Table::new(name);
     table.strict = false;
     let mut identity = Vec::new();
-    for row in client.query(
-        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-         pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text \
-         FROM pg_attribute a \
-         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-        &[&oid],
-    )? {
-        let column_name: String = row.get(0);
-        let declared: String = row.get(1);
-        let not_null: bool = row.get(2);
-        let default: Option<String> = row.get(3);
-        let identity_kind: String = row.get(4);
-        let generated: String = row.get(5);
+    for row in rows.columns {
+        let column_name: String = row.get(1);
+        let declared: String = row.get(2);
+        let not_null: bool = row.get(3);
+        let default: Option<String> = row.get(4);
+        let identity_kind: String = row.get(5);
+        let generated: String = row.get(6);
         let mut c = Column::new(&column_name, SqlType::Declared(canonical_type(&declared)));
         c.nullable = !not_null;
         if !generated.is_empty() {
@@ -114,7 +177,7 @@ fn read_table(
         table.columns.push(c);
     }
     let mut names = Names::default();
-    read_constraints(client, oid, &mut table, &mut names, unsupported)?;
+    read_constraints(rows.constraints, &mut table, &mut names, unsupported);
     table.primary_key.autoincrement = matches!(
         (table.primary_key.columns.as_slice(), identity.as_slice()),
         ([key], [id]) if key == id
@@ -124,33 +187,20 @@ fn read_table(
             "identity column `{name}.{id}` outside a one-column key"
         ));
     }
-    read_indexes(client, oid, &mut table, unsupported)?;
-    Ok((table, names))
+    read_indexes(rows.indexes, &mut table, unsupported);
+    (table, names)
 }
 
 fn read_constraints(
-    client: &mut impl GenericClient,
-    oid: u32,
+    rows: &[Row],
     table: &mut Table,
     names: &mut Names,
     unsupported: &mut Vec<String>,
-) -> Result<()> {
-    for row in client.query(
-        "SELECT con.conname::text, con.contype::text, \
-         ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
-               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \
-         cf.relname::text, \
-         ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
-               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
-         con.confdeltype::text, con.confupdtype::text, \
-         pg_get_constraintdef(con.oid), obj_description(con.oid, 'pg_constraint') \
-         FROM pg_constraint con LEFT JOIN pg_class cf ON cf.oid = con.confrelid \
-         WHERE con.conrelid = $1 ORDER BY con.conname",
-        &[&oid],
-    )? {
-        let conname: String = row.get(0);
-        let kind: String = row.get(1);
-        let columns: Vec<String> = row.get(2);
+) {
+    for row in rows {
+        let conname: String = row.get(1);
+        let kind: String = row.get(2);
+        let columns: Vec<String> = row.get(3);
         match kind.as_str() {
             "p" => {
                 table.primary_key.columns = columns;
@@ -159,17 +209,17 @@ fn read_constraints(
             "f" => {
                 let fk = ForeignKey {
                     columns,
-                    references_table: row.get::<_, Option<String>>(3).unwrap_or_default(),
-                    references_columns: row.get(4),
-                    on_delete: action(&row.get::<_, String>(5)),
-                    on_update: action(&row.get::<_, String>(6)),
+                    references_table: row.get::<_, Option<String>>(4).unwrap_or_default(),
+                    references_columns: row.get(5),
+                    on_delete: action(&row.get::<_, String>(6)),
+                    on_update: action(&row.get::<_, String>(7)),
                 };
                 table.foreign_keys.push(fk.clone());
                 names.foreign_keys.push((fk, conname));
             }
             "c" => {
-                let definition: String = row.get(7);
-                let comment: Option<String> = row.get(8);
+                let definition: String = row.get(8);
+                let comment: Option<String> = row.get(9);
                 let (column, expr) = match comment.as_deref() {
                     Some(c) if c.starts_with(COLUMN_CHECK) => {
                         (columns.first().cloned(), c[COLUMN_CHECK.len()..].to_owned())
@@ -196,30 +246,16 @@ fn read_constraints(
             _ => unsupported.push(format!(
                 "constraint `{conname}` on `{}` ({})",
                 table.name,
-                row.get::<_, String>(7)
+                row.get::<_, String>(8)
             )),
         }
     }
-    Ok(())
 }
 
-fn read_indexes(
-    client: &mut impl GenericClient,
-    oid: u32,
-    table: &mut Table,
-    unsupported: &mut Vec<String>,
-) -> Result<()> {
-    for row in client.query(
-        "SELECT i.relname::text, ix.indisunique, \
-         ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o) \
-               JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.o), \
-         ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL, ix.indnkeyatts <> ix.indnatts \
-         FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
-         WHERE ix.indrelid = $1 AND NOT ix.indisprimary ORDER BY i.relname",
-        &[&oid],
-    )? {
-        let name: String = row.get(0);
-        if row.get::<_, bool>(3) || row.get::<_, bool>(4) {
+fn read_indexes(rows: &[Row], table: &mut Table, unsupported: &mut Vec<String>) {
+    for row in rows {
+        let name: String = row.get(1);
+        if row.get::<_, bool>(4) || row.get::<_, bool>(5) {
             unsupported.push(format!(
                 "index `{name}` on `{}` (an expression, partial or covering index)",
                 table.name
@@ -228,12 +264,11 @@ fn read_indexes(
         }
         table.indexes.push(Index {
             name,
-            columns: row.get(2),
-            unique: row.get(1),
+            columns: row.get(3),
+            unique: row.get(2),
         });
     }
     table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(())
 }
 
 fn action(code: &str) -> Action {

@@ -2,6 +2,7 @@
 //! the connection's current schema.
 
 use postgres::GenericClient;
+use postgres::ToStatement;
 
 use crate::Result;
 use crate::apply::ledger::Applied;
@@ -67,13 +68,30 @@ pub(crate) fn record(
     duration_ms: i64,
     how: &str,
 ) -> Result<()> {
+    record_with(client, record_sql().as_str(), position, m, duration_ms, how)
+}
+
+/// The statement [`record_with`] runs, to prepare once for many rows.
+pub(crate) fn record_sql() -> String {
+    format!(
+        "INSERT INTO stillroom_migrations \
+         (revision, parent, position, checksum, applied_at, duration_ms, how) \
+         VALUES ($1, $2, $3, $4, {NOW}, $5, $6)"
+    )
+}
+
+/// [`record`] with `statement`: [`record_sql`], as text or prepared.
+pub(crate) fn record_with<T: ToStatement + ?Sized>(
+    client: &mut impl GenericClient,
+    statement: &T,
+    position: usize,
+    m: &Migration,
+    duration_ms: i64,
+    how: &str,
+) -> Result<()> {
     let position = i32::try_from(position).unwrap_or(i32::MAX);
     client.execute(
-        &format!(
-            "INSERT INTO stillroom_migrations \
-             (revision, parent, position, checksum, applied_at, duration_ms, how) \
-             VALUES ($1, $2, $3, $4, {NOW}, $5, $6)"
-        ),
+        statement,
         &[
             &m.revision,
             &m.parent,
