@@ -1735,6 +1735,11 @@ fn a_migration_reports_revisions_and_rebuilds_with_times_and_rows() -> TestResul
     };
     let recorder = std::sync::Arc::new(Recorder::default());
     tracing::subscriber::with_default(recorder.clone(), || {
+        // The first migration above ran with no subscriber, and tracing
+        // caches each callsite's interest globally: another test's thread
+        // registering subscribers at the same moment can leave a stale
+        // "never" behind. Recompute it now that this one is in place.
+        tracing::callsite::rebuild_interest_cache();
         Migrator::new(&history)
             .schema(&schema)
             .progress(&progress)
