@@ -336,20 +336,12 @@ fn verification_names_a_hand_made_change_and_the_migration_rolls_back() -> TestR
 #[test]
 fn a_failing_statement_names_its_line_and_changes_nothing() -> TestResult {
     let s = Scratch::new("fails")?;
-    s.generate(&schema_v1()?, "jobs")?;
-    std::fs::write(
-        s.dir.join("0002_bad.sql"),
-        "-- stillroom migration\n-- revision: 0002_bad\n-- parent: 0001_jobs\n-- message: bad\n-- dialect: postgres\n\n-- migrate:up\nALTER TABLE job ADD COLUMN x INTEGER;\n$$ not sql $$;\n",
-    )?;
-    let history = s.history()?;
     let mut client = s.client()?;
-    let err = Migrator::new(&history)
-        .schema(&schema_v1()?)
-        .migrate(&mut client)
-        .unwrap_err();
-    let Error::PostgresStatement(failed) = &err else {
-        return Err(format!("expected a statement error, got {err}").into());
-    };
+    let failed = second_revision_fails(
+        &s,
+        &mut client,
+        "ALTER TABLE job ADD COLUMN x INTEGER;\n$$ not sql $$;\n",
+    )?;
     assert_eq!((failed.revision.as_str(), failed.line), ("0002_bad", 9));
     assert_eq!(failed.code.as_deref(), Some("42601"));
     // Nothing of either revision is there: one transaction.
@@ -1042,27 +1034,42 @@ fn derived_models_read_and_write_their_rows_on_postgresql() -> TestResult {
     Ok(())
 }
 
+/// The first revision generated from `schema_v1`, then `0002_bad` whose up
+/// part is `up`: the statement error migrating to it gives.
+fn second_revision_fails(
+    s: &Scratch,
+    client: &mut Client,
+    up: &str,
+) -> Result<Box<stillroom::postgres::PgStatementError>, Box<dyn std::error::Error>> {
+    s.generate(&schema_v1()?, "jobs")?;
+    std::fs::write(
+        s.dir.join("0002_bad.sql"),
+        format!(
+            "-- stillroom migration\n-- revision: 0002_bad\n-- parent: 0001_jobs\n-- message: bad\n-- dialect: postgres\n\n-- migrate:up\n{up}"
+        ),
+    )?;
+    match Migrator::new(&s.history()?)
+        .schema(&schema_v1()?)
+        .migrate(client)
+    {
+        Err(Error::PostgresStatement(failed)) => Ok(failed),
+        other => Err(format!("expected a statement error, got {other:?}").into()),
+    }
+}
+
 /// A part runs in one round trip; when a statement fails as it runs (not
 /// as it parses), the error still names that statement's line, and nothing
 /// of the part remains.
 #[test]
 fn a_statement_failing_as_it_runs_names_its_line() -> TestResult {
     let s = Scratch::new("runtime_fail")?;
-    s.generate(&schema_v1()?, "jobs")?;
-    std::fs::write(
-        s.dir.join("0002_dup.sql"),
-        "-- stillroom migration\n-- revision: 0002_dup\n-- parent: 0001_jobs\n-- message: dup\n-- dialect: postgres\n\n-- migrate:up\nINSERT INTO job (id, title, done, size) VALUES (1, 'a', false, 1); -- the first\nCREATE TABLE extra (x INTEGER);\nINSERT INTO job (id, title, done, size)\n  VALUES (1, 'again', false, 1);\n",
-    )?;
-    let history = s.history()?;
     let mut client = s.client()?;
-    let err = Migrator::new(&history)
-        .schema(&schema_v1()?)
-        .migrate(&mut client)
-        .unwrap_err();
-    let Error::PostgresStatement(failed) = &err else {
-        return Err(format!("expected a statement error, got {err}").into());
-    };
-    assert_eq!((failed.revision.as_str(), failed.line), ("0002_dup", 10));
+    let failed = second_revision_fails(
+        &s,
+        &mut client,
+        "INSERT INTO job (id, title, done, size) VALUES (1, 'a', false, 1); -- the first\nCREATE TABLE extra (x INTEGER);\nINSERT INTO job (id, title, done, size)\n  VALUES (1, 'again', false, 1);\n",
+    )?;
+    assert_eq!((failed.revision.as_str(), failed.line), ("0002_bad", 10));
     assert_eq!(failed.code.as_deref(), Some("23505"));
     assert_eq!(
         one(&mut client, "SELECT to_regclass('job') IS NULL")?,
