@@ -8,8 +8,9 @@ use std::fmt;
 
 use rusqlite::Connection;
 
-use crate::autogenerate::diff::{Affinity, affinity, canonical_checks, is_rowid_alias};
+use crate::autogenerate::diff::canonical_checks;
 use crate::autogenerate::ops::Op;
+use crate::dialect::sqlite::alter::{Affinity, affinity, is_rowid_alias};
 use crate::schema::{Column, ForeignKey, SqlType, Table, ident_list, quote_ident};
 use crate::{Error, Result};
 

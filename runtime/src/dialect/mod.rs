@@ -5,6 +5,8 @@
 
 pub(crate) mod sqlite;
 
+use crate::schema::{Column, SqlType, Table};
+
 #[cfg(feature = "postgres")]
 pub mod postgres;
 
@@ -39,6 +41,70 @@ impl Dialect {
             Self::Postgres => "postgres",
         }
     }
+}
+
+/// What each database can change in place and which values survive a
+/// type change: the rules `diff` and `compare` ask their dialect.
+impl Dialect {
+    /// Whether column `a` of table `at` and column `b` of table `bt` store
+    /// and accept the same values (on PostgreSQL: the same type).
+    pub(crate) fn same_type(self, a: &Column, at: &Table, b: &Column, bt: &Table) -> bool {
+        match self {
+            Self::Sqlite => sqlite::alter::same_type(a, at, b, bt),
+            // PostgreSQL's types are its own, compared by canonical names.
+            Self::Postgres => a.sql_type == b.sql_type,
+        }
+    }
+
+    /// Whether every value of type `from` survives as type `to`.
+    pub(crate) fn lossless(self, from: &SqlType, to: &SqlType) -> bool {
+        match self {
+            Self::Sqlite => sqlite::alter::lossless(from, to),
+            Self::Postgres => postgres_lossless(from.as_sql(), to.as_sql()),
+        }
+    }
+
+    /// Whether `ALTER TABLE ADD COLUMN` adds `column` to `table` in place,
+    /// or why not (then the table is rebuilt).
+    pub(crate) fn addable(self, column: &Column, table: &Table) -> Result<(), &'static str> {
+        match self {
+            Self::Sqlite => sqlite::alter::addable(column, table),
+            // PostgreSQL adds any column in place (a NOT NULL one fills its
+            // default into the rows; one without a default is refused by
+            // diff).
+            Self::Postgres => Ok(()),
+        }
+    }
+
+    /// Whether `ALTER TABLE DROP COLUMN` drops `column` from `table` in
+    /// place (else the table is rebuilt).
+    pub(crate) fn droppable(self, table: &Table, column: &str) -> bool {
+        match self {
+            Self::Sqlite => sqlite::alter::droppable(table, column),
+            Self::Postgres => true,
+        }
+    }
+}
+
+/// PostgreSQL: whether every value of type `from` converts to `to` and
+/// back unchanged: wider integers, `REAL` to `DOUBLE PRECISION`, integers
+/// to `NUMERIC` (and the small ones to `DOUBLE PRECISION`), anything to
+/// `TEXT`, a `VARCHAR` to a longer one.
+fn postgres_lossless(from: &str, to: &str) -> bool {
+    let rank = |t: &str| match t {
+        "SMALLINT" => Some(1),
+        "INTEGER" => Some(2),
+        "BIGINT" => Some(3),
+        _ => None,
+    };
+    let varchar =
+        |t: &str| -> Option<u64> { t.strip_prefix("VARCHAR(")?.strip_suffix(')')?.parse().ok() };
+    from == to
+        || to == "TEXT"
+        || matches!((rank(from), rank(to)), (Some(a), Some(b)) if a <= b)
+        || (rank(from).is_some() && to == "NUMERIC")
+        || (matches!(from, "SMALLINT" | "INTEGER" | "REAL") && to == "DOUBLE PRECISION")
+        || matches!((varchar(from), varchar(to)), (Some(a), Some(b)) if a <= b)
 }
 
 impl std::fmt::Display for Dialect {

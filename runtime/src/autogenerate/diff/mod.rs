@@ -14,10 +14,8 @@ pub(crate) mod rules;
 pub(crate) use self::matching::match_schemas;
 use self::matching::{ColumnMatch, renamed_name};
 pub(crate) use self::rules::{
-    Affinity, affinity, canonical_checks, canonical_default, canonical_foreign_key,
-    foreign_key_set, is_rowid_alias, same_type,
+    canonical_checks, canonical_default, canonical_foreign_key, foreign_key_set,
 };
-use self::rules::{addable, droppable, lossless};
 use crate::autogenerate::ops::{Op, Rebuild};
 use crate::dialect::Dialect;
 use crate::schema::{Column, ForeignKey, Schema, Table, dependency_order};
@@ -313,7 +311,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
             );
         }
         let old_name = renamed_name(&d.name, &m.renames);
-        if !droppable(old, &old_name, cx.dialect) {
+        if !cx.dialect.droppable(old, &old_name) {
             reasons.push(format!("drop column `{}`", d.name));
         }
     }
@@ -326,7 +324,7 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
                 format!("column `{name}.{}` is NOT NULL without a default, so existing rows cannot be filled; give the field a `default = \"...\"` or make it an `Option`", a.name),
             );
         }
-        if let Err(why) = addable(a, new, cx.dialect) {
+        if let Err(why) = cx.dialect.addable(a, new) {
             reasons.push(format!("add column `{}` ({why})", a.name));
         }
     }
@@ -346,15 +344,14 @@ fn table_ops(cx: &mut Cx, m: &ColumnMatch<'_>, old: &Table, out: &mut Ordered) {
         for a in m
             .added
             .iter()
-            .filter(|a| addable(a, new, cx.dialect).is_ok())
+            .filter(|a| cx.dialect.addable(a, new).is_ok())
         {
             reasons.push(format!("add column `{}`", a.name));
         }
-        for d in m
-            .dropped
-            .iter()
-            .filter(|d| droppable(old, &renamed_name(&d.name, &m.renames), cx.dialect))
-        {
+        for d in m.dropped.iter().filter(|d| {
+            cx.dialect
+                .droppable(old, &renamed_name(&d.name, &m.renames))
+        }) {
             reasons.push(format!("drop column `{}`", d.name));
         }
         // The table as the renames left it is what the rebuild copies from.
@@ -414,9 +411,9 @@ fn column_change(
     reasons: &mut Vec<String>,
 ) {
     let (table, col) = (&tables.1.name, &n.name);
-    if !same_type(o, tables.0, n, tables.1, cx.dialect) {
+    if !cx.dialect.same_type(o, tables.0, n, tables.1) {
         reasons.push(format!("`{col}` type {} -> {}", o.sql_type, n.sql_type));
-        if !lossless(&o.sql_type, &n.sql_type, cx.dialect) {
+        if !cx.dialect.lossless(&o.sql_type, &n.sql_type) {
             cx.loss(
                 table,
                 Some(col),
@@ -470,7 +467,7 @@ fn table_level_changes(
     let added_in_place = |fk: &ForeignKey| {
         fk.columns.len() == 1
             && added.iter().any(|a| {
-                a.name.eq_ignore_ascii_case(&fk.columns[0]) && addable(a, new, dialect).is_ok()
+                a.name.eq_ignore_ascii_case(&fk.columns[0]) && dialect.addable(a, new).is_ok()
             })
     };
     let mut kept = new.clone();

@@ -16,7 +16,6 @@ pub use self::difference::{Against, Difference};
 
 use crate::autogenerate::diff::{
     canonical_checks, canonical_default, canonical_foreign_key, foreign_key_set, match_schemas,
-    same_type,
 };
 use crate::dialect::Dialect;
 use crate::schema::{Column, ForeignKey, Index, Schema, Table, quote_ident};
@@ -107,7 +106,7 @@ fn columns(
     n: &Column,
 ) {
     let (table, column) = (tables.1.name.clone(), n.name.clone());
-    if !same_type(o, tables.0, n, tables.1, dialect) {
+    if !dialect.same_type(o, tables.0, n, tables.1) {
         out.push(Difference::Type {
             table: table.clone(),
             column: column.clone(),
