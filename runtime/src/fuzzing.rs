@@ -38,7 +38,7 @@ pub fn statements(sql: &str) -> Vec<(usize, &str)> {
 
 /// Why a statement may not appear in a migration, if it may not.
 pub fn forbidden(sql: &str) -> Option<&'static str> {
-    crate::history::replay::forbidden(sql)
+    crate::dialect::sqlite::runner::forbidden(sql)
 }
 
 /// The canonical spelling of an SQL expression.

@@ -21,8 +21,9 @@ use crate::autogenerate::diff::{DiffOptions, diff};
 use crate::autogenerate::ops::Op;
 use crate::dialect::sqlite::introspect::{LiveSchema, introspect};
 use crate::dialect::sqlite::render::render;
+use crate::dialect::sqlite::runner::apply_parts;
 use crate::history::History;
-use crate::history::replay::{Direction, apply_parts, replay};
+use crate::history::replay::{Direction, replay};
 use crate::verify::compare::{Difference, compare};
 use crate::{Error, Result};
 

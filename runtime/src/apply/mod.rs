@@ -26,11 +26,11 @@ use self::adopt::{convert, has_user_tables};
 pub use self::fit::Misfit;
 use self::ledger::Applied;
 use crate::apply::step::{Lookup, Steps};
-use crate::history::embedded::Migrations;
-use crate::history::replay::{
-    Direction, check_version, foreign_key_violations, foreign_keys_on, run_part_reporting,
-    with_foreign_keys,
+use crate::dialect::sqlite::runner::{
+    check_version, foreign_key_violations, foreign_keys_on, run_part_reporting, with_foreign_keys,
 };
+use crate::history::embedded::Migrations;
+use crate::history::replay::Direction;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
 use crate::verify::{Verification, differences, fingerprint, verify_now};
@@ -739,7 +739,7 @@ impl<'a> Migrator<'a> {
             let memory = Connection::open_in_memory()?;
             memory.execute_batch("PRAGMA foreign_keys = ON")?;
             for (k, m) in self.history.migrations.iter().enumerate() {
-                crate::history::replay::apply_parts(&memory, &[(m, Direction::Up)])?;
+                crate::dialect::sqlite::runner::apply_parts(&memory, &[(m, Direction::Up)])?;
                 if k >= applied.len() {
                     let replayed = crate::dialect::sqlite::introspect::introspect(&memory)?;
                     if crate::verify::compare::compare(&live.schema, &replayed.schema).is_empty() {

@@ -7,5 +7,6 @@ pub(crate) mod alter;
 pub(crate) mod connection;
 pub(crate) mod introspect;
 pub(crate) mod render;
+pub(crate) mod runner;
 pub(crate) mod sql_text;
 pub(crate) mod version;
