@@ -1734,17 +1734,19 @@ fn a_migration_reports_revisions_and_rebuilds_with_times_and_rows() -> TestResul
         }
     };
     let recorder = std::sync::Arc::new(Recorder::default());
-    tracing::subscriber::with_default(recorder.clone(), || {
-        // The first migration above ran with no subscriber, and tracing
-        // caches each callsite's interest globally: another test's thread
-        // registering subscribers at the same moment can leave a stale
-        // "never" behind. Recompute it now that this one is in place.
-        tracing::callsite::rebuild_interest_cache();
-        Migrator::new(&history)
-            .schema(&schema)
-            .progress(&progress)
-            .migrate(&conn)
-    })?;
+    // The global subscriber (no other test sets one): tracing caches each
+    // callsite's interest for the whole process, and with a subscriber
+    // scoped to this thread, the other tests' threads running the same
+    // callsites at the same time could leave one cached as uninteresting.
+    // The lines of those threads land here too; the checks below look for
+    // this migration's.
+    tracing::subscriber::set_global_default(recorder.clone())
+        .map_err(|e| format!("no other test sets a global subscriber: {e}"))?;
+    tracing::callsite::rebuild_interest_cache();
+    Migrator::new(&history)
+        .schema(&schema)
+        .progress(&progress)
+        .migrate(&conn)?;
     let second = &history.migrations[1].revision;
     assert_eq!(
         events.lock().map(|e| e.clone()).unwrap_or_default(),
