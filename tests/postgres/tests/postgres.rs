@@ -973,6 +973,18 @@ fn derived_models_read_and_write_their_rows_on_postgresql() -> TestResult {
     assert_eq!(done, [job.clone()]);
     assert_eq!(client.count::<v2::Job>()?, 2);
     assert_eq!(client.count_where::<v2::Job>("priority > $1", &[&1i32])?, 1);
+    // The identity column picks the key.
+    let mut picked = v2::Job {
+        id: 0,
+        name: "picked".into(),
+        done: false,
+        size: 5,
+        priority: 0,
+    };
+    let id = client.insert_new(&mut picked)?;
+    assert_eq!(picked.id, id);
+    assert_eq!(client.get::<v2::Job>(id)?, Some(picked.clone()));
+    assert!(client.delete(&picked)?);
 
     let tag = v2::Tag {
         id: 1,

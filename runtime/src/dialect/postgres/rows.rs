@@ -20,7 +20,7 @@ use rusqlite::types::{Value, ValueRef};
 
 use super::copy::as_text;
 use super::types::column_type;
-use crate::model::Model;
+use crate::model::{AutoIncrement, Model};
 use crate::schema::{Table, quote_ident};
 use crate::{Error, Result};
 
@@ -52,6 +52,9 @@ pub trait Rows {
     /// Inserts `row`; fails (with PostgreSQL's unique violation) if a row
     /// with its key exists.
     fn insert<M: Model>(&mut self, row: &M) -> Result<()>;
+    /// Inserts `row` with a key the database picks (the identity column),
+    /// sets the key field to it and returns it.
+    fn insert_new<M: AutoIncrement>(&mut self, row: &mut M) -> Result<i64>;
     /// Inserts `row`, or updates every column of the row with its key
     /// (`INSERT ... ON CONFLICT DO UPDATE`).
     fn upsert<M: Model>(&mut self, row: &M) -> Result<()>;
@@ -90,6 +93,47 @@ impl<C: GenericClient> Rows for C {
         );
         self.execute(&sql, &refs(&values))?;
         Ok(())
+    }
+
+    fn insert_new<M: AutoIncrement>(&mut self, row: &mut M) -> Result<i64> {
+        let shape = Shape::of::<M>()?;
+        let values = shape.params(&codec::values_of(row)?)?;
+        let [key] = shape.key_positions.as_slice() else {
+            return Err(Error::Unsupported {
+                message: format!(
+                    "`{}` has no one-column key for the database to pick",
+                    shape.table.name
+                ),
+            });
+        };
+        let others: Vec<usize> = (0..values.len()).filter(|i| i != key).collect();
+        let columns: Vec<String> = others
+            .iter()
+            .map(|&i| quote_ident(&shape.table.columns[i].name))
+            .collect();
+        let casts: Vec<String> = others
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| format!("${}::text::{}", n + 1, shape.types[i]))
+            .collect();
+        let key_name = quote_ident(&shape.table.columns[*key].name);
+        let sql = if others.is_empty() {
+            format!(
+                "INSERT INTO {} DEFAULT VALUES RETURNING {key_name}",
+                shape.name
+            )
+        } else {
+            format!(
+                "INSERT INTO {} ({}) VALUES ({}) RETURNING {key_name}",
+                shape.name,
+                columns.join(", "),
+                casts.join(", ")
+            )
+        };
+        let params: Vec<Option<String>> = others.iter().map(|&i| values[i].clone()).collect();
+        let id: i64 = self.query_one(&sql, &refs(&params))?.get(0);
+        row.__set_key(id);
+        Ok(id)
     }
 
     fn upsert<M: Model>(&mut self, row: &M) -> Result<()> {
