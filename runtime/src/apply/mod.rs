@@ -12,7 +12,7 @@ pub(crate) mod step;
 mod adopt;
 mod fit;
 mod offline;
-mod reconcile;
+pub(crate) mod reconcile;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;

@@ -36,17 +36,17 @@ enum Found {
 
 /// What the ledger needs to follow the history.
 #[derive(Debug)]
-pub(super) struct Plan {
+pub(crate) struct Plan {
     /// Each history position the database has, with the ledger rows that
     /// stand for it (several for a squash) and how they were found.
     rows: BTreeMap<usize, (Vec<Applied>, Found)>,
     /// Positions the database lacks below ones it has: to run now.
-    pub(super) holes: Vec<usize>,
+    pub(crate) holes: Vec<usize>,
 }
 
 impl Plan {
     /// What changed, one sentence each, for the report and the log.
-    pub(super) fn describe(&self, history: &[Migration]) -> Vec<String> {
+    pub(crate) fn describe(&self, history: &[Migration]) -> Vec<String> {
         let mut out = Vec::new();
         for (&p, (rows, found)) in &self.rows {
             let now = &history[p].revision;
@@ -78,7 +78,7 @@ impl Plan {
     }
 
     /// Whether the plan changes the ledger at all.
-    pub(super) fn changes_anything(&self) -> bool {
+    pub(crate) fn changes_anything(&self) -> bool {
         !self.holes.is_empty() || self.rows.values().any(|(_, f)| *f != Found::Same)
     }
 
@@ -86,14 +86,26 @@ impl Plan {
     /// revision was applied (`holes` are recorded as they run).
     pub(super) fn rewrite(&self, conn: &Connection, history: &[Migration]) -> Result<()> {
         ledger::truncate(conn, 0)?;
-        for (&p, (rows, _)) in &self.rows {
-            let mut was = rows.last().cloned().ok_or_else(|| Error::BadTarget {
-                message: "internal: a reconciled position without a ledger row".into(),
-            })?;
-            was.duration_ms = rows.iter().map(|a| a.duration_ms).sum();
+        for (p, was) in self.records()? {
             ledger::rerecord(conn, p, &history[p], &was)?;
         }
         Ok(())
+    }
+
+    /// The ledger rows after the rewrite: each history position the
+    /// database has, with when and how it was applied (a squash's: its
+    /// last row's, with the durations summed).
+    pub(crate) fn records(&self) -> Result<Vec<(usize, Applied)>> {
+        self.rows
+            .iter()
+            .map(|(&p, (rows, _))| {
+                let mut was = rows.last().cloned().ok_or_else(|| Error::BadTarget {
+                    message: "internal: a reconciled position without a ledger row".into(),
+                })?;
+                was.duration_ms = rows.iter().map(|a| a.duration_ms).sum();
+                Ok((p, was))
+            })
+            .collect()
     }
 }
 
@@ -102,7 +114,7 @@ impl Migrator<'_> {
     /// revisions; `Ok(None)` when it cannot (then the ledger check's error
     /// stands). Errors say exactly what no reconciliation can fix: a squash
     /// the database is inside of, applied revisions in another order.
-    pub(super) fn reconcile(&self, applied: &[Applied]) -> Result<Option<Plan>> {
+    pub(crate) fn reconcile(&self, applied: &[Applied]) -> Result<Option<Plan>> {
         let history = &self.history.migrations;
         let by_name: BTreeMap<&str, usize> = history
             .iter()

@@ -1093,3 +1093,59 @@ fn a_statement_failing_as_it_runs_names_its_line() -> TestResult {
     );
     Ok(())
 }
+
+/// Branches merged by hand on a PostgreSQL history: the revision this
+/// database applied is renumbered after the other branch's, which this
+/// database has not run. The start follows the rename in the ledger and
+/// runs the other branch's revision, in the migrating transaction.
+#[test]
+fn a_renumbered_revision_is_followed_and_the_merged_one_runs() -> TestResult {
+    let s = Scratch::new("merged")?;
+    let history = two_revisions(&s)?;
+    let mut client = s.client()?;
+    let v2 = schema_v2()?;
+    Migrator::new(&history).schema(&v2).migrate(&mut client)?;
+    client.batch_execute("INSERT INTO job (name, done, size) VALUES ('kept', true, 1)")?;
+
+    // The other branch's revision goes second; ours is renumbered third.
+    let old = s.dir.join("0002_tags_and_priorities.sql");
+    let text = std::fs::read_to_string(&old)?
+        .replace(
+            "-- revision: 0002_tags_and_priorities",
+            "-- revision: 0003_tags_and_priorities",
+        )
+        .replace("-- parent: 0001_jobs", "-- parent: 0002_sizes");
+    std::fs::remove_file(&old)?;
+    std::fs::write(s.dir.join("0003_tags_and_priorities.sql"), text)?;
+    std::fs::write(
+        s.dir.join("0002_sizes.sql"),
+        "-- stillroom migration\n-- revision: 0002_sizes\n-- parent: 0001_jobs\n-- message: sizes\n-- dialect: postgres\n\n-- migrate:up\nUPDATE job SET size = size * 10;\n\n-- migrate:down\nUPDATE job SET size = size / 10;\n",
+    )?;
+    let merged = s.history()?;
+    let report = Migrator::new(&merged).schema(&v2).migrate(&mut client)?;
+    assert_eq!(report.ran, ["0002_sizes"]);
+    assert!(
+        report
+            .reconciled
+            .iter()
+            .any(|l| l.contains("under its new name `0003_tags_and_priorities`")),
+        "{:?}",
+        report.reconciled
+    );
+    assert_eq!(
+        rows(
+            &mut client,
+            "SELECT revision || ' ' || how FROM stillroom_migrations ORDER BY position"
+        )?,
+        [
+            "0001_jobs applied",
+            "0002_sizes applied",
+            "0003_tags_and_priorities applied"
+        ]
+    );
+    assert_eq!(one(&mut client, "SELECT size FROM job")?, "10");
+    // And the next start has nothing to do.
+    let again = Migrator::new(&merged).schema(&v2).migrate(&mut client)?;
+    assert!(again.ran.is_empty() && again.reconciled.is_empty());
+    Ok(())
+}

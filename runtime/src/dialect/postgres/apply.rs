@@ -139,6 +139,36 @@ impl<'a> Migrator<'a> {
         Ok(report)
     }
 
+    /// Rewrites the ledger to follow the history (`plan`), then runs the
+    /// revisions a merge put below ones the database ran first.
+    fn follow(
+        &self,
+        tx: &mut Transaction<'_>,
+        plan: &crate::apply::reconcile::Plan,
+        report: &mut Report,
+    ) -> Result<()> {
+        let history = &self.history().migrations;
+        let holes: Vec<Migration> = plan.holes.iter().map(|&p| history[p].clone()).collect();
+        no_rust_steps(&holes, Direction::Up)?;
+        report.reconciled = plan.describe(history);
+        ledger::truncate(tx, 0)?;
+        for (p, was) in plan.records()? {
+            ledger::rerecord(tx, p, &history[p], &was)?;
+        }
+        for &p in &plan.holes {
+            let m = &history[p];
+            let started = Instant::now();
+            run_part(tx, m, Direction::Up)?;
+            let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            ledger::record(tx, p, m, ms, "applied")?;
+            report.ran.push(m.revision.clone());
+        }
+        for line in &report.reconciled {
+            tracing::info!("ledger: {line}");
+        }
+        Ok(())
+    }
+
     /// The migrating transaction, on a database that can be adopted (tables,
     /// no ledger, a history to adopt it at).
     fn begin_adoption<'c>(&self, client: &'c mut Client) -> Result<Transaction<'c>> {
@@ -193,7 +223,21 @@ impl<'a> Migrator<'a> {
         }
         let mut tx = self.begin(client)?;
         let mut applied = ledger::read(&mut tx)?;
-        self.inner.check_ledger(&applied)?;
+        let mut reconciled = Report::default();
+        if let Err(e) = self.inner.check_ledger(&applied) {
+            // Revisions renamed or renumbered by `db merge`, folded by
+            // `db squash`, or put below ones this database ran first.
+            let Some(plan) = self
+                .inner
+                .reconcile(&applied)?
+                .filter(|p| p.changes_anything())
+            else {
+                return Err(e);
+            };
+            self.follow(&mut tx, &plan, &mut reconciled)?;
+            applied = ledger::read(&mut tx)?;
+            self.inner.check_ledger(&applied)?;
+        }
         let mut adopted = None;
         if applied.is_empty()
             && !self.history().migrations.is_empty()
@@ -218,7 +262,7 @@ impl<'a> Migrator<'a> {
         no_rust_steps(pending, Direction::Up)?;
         let mut report = Report {
             adopted,
-            ..Report::default()
+            ..reconciled
         };
         if !pending.is_empty() {
             ledger::create(&mut tx)?;

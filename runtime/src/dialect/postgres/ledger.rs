@@ -104,6 +104,32 @@ pub(crate) fn record_with<T: ToStatement + ?Sized>(
     Ok(())
 }
 
+/// Records `m` at `position` as `was` was applied (when, how long, how):
+/// the ledger following a renamed or squashed revision.
+pub(crate) fn rerecord(
+    client: &mut impl GenericClient,
+    position: usize,
+    m: &Migration,
+    was: &Applied,
+) -> Result<()> {
+    let position = i32::try_from(position).unwrap_or(i32::MAX);
+    client.execute(
+        "INSERT INTO stillroom_migrations \
+         (revision, parent, position, checksum, applied_at, duration_ms, how) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &m.revision,
+            &m.parent,
+            &position,
+            &m.checksum,
+            &was.applied_at,
+            &was.duration_ms,
+            &was.how,
+        ],
+    )?;
+    Ok(())
+}
+
 /// Removes the rows from `position` on (a downgrade, a stamp back).
 pub(crate) fn truncate(client: &mut impl GenericClient, position: usize) -> Result<()> {
     let position = i32::try_from(position).unwrap_or(i32::MAX);
