@@ -456,14 +456,7 @@ impl<'a> Cli<'a> {
             Command::Current => session.current(db),
             Command::History => session.history(db),
             Command::Heads | Command::Merge { .. } | Command::Squash { .. } => Ok(OK),
-            Command::Show { revision } => {
-                let m = find(history, &revision)?;
-                match std::fs::read_to_string(&m.path) {
-                    Ok(text) => anstream::print!("{text}"),
-                    Err(_) => anstream::print!("{}", m.to_text()),
-                }
-                Ok(OK)
-            }
+            Command::Show { revision } => show(history, &revision),
             Command::Adopt { sql } => session.adopt(db, sql),
             Command::Inspect { output } => session.inspect(db, output.as_deref()),
             Command::Stamp { target } => session.stamp(db, &parse_target(&target)),
@@ -798,11 +791,7 @@ impl<'a> Cli<'a> {
                 print_history(history, status.as_ref(), &no_database, out);
                 Ok(OK)
             }
-            Command::Show { revision } => {
-                let m = find(history, &revision)?;
-                anstream::print!("{}", m.to_text());
-                Ok(OK)
-            }
+            Command::Show { revision } => show(history, &revision),
             Command::Stamp { target } => {
                 let report = migrator.stamp(&mut connect()?, &parse_target(&target))?;
                 anstream::println!("stamped {}", report.current.as_deref().unwrap_or("base"));
@@ -1218,6 +1207,17 @@ fn print_history(history: &History, status: Option<&Status>, no_database: &str, 
     if status.is_none() {
         anstream::println!("{}", out.dim(no_database));
     }
+}
+
+/// `show`: the revision's file as it is on disk (its text as parsed when
+/// the file is not there, as for embedded migrations).
+fn show(history: &History, revision: &str) -> Result<u8> {
+    let m = find(history, revision)?;
+    match std::fs::read_to_string(&m.path) {
+        Ok(text) => anstream::print!("{text}"),
+        Err(_) => anstream::print!("{}", m.to_text()),
+    }
+    Ok(OK)
 }
 
 fn parse_target(text: &str) -> Target {

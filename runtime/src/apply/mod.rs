@@ -83,7 +83,8 @@ pub fn migrate(conn: &Connection) -> Result<Report> {
     {
         return Ok(report);
     }
-    Migrator::new(set.history()?).migrate(conn)
+    // The summary did not match: the full path, without asking again.
+    Migrator::new(set.history()?).upgrade_in_full(conn, &Target::Head)
 }
 
 /// Where to migrate to.
@@ -708,7 +709,8 @@ impl<'a> Migrator<'a> {
     /// # }
     /// ```
     pub fn upgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
-        self.history.expect_dialect(crate::Dialect::Sqlite)?;
+        // No summary matches a history written for another database: the
+        // full path refuses it.
         if *target == Target::Head
             && let Some(report) = self.start_unchanged(
                 conn,
@@ -718,6 +720,13 @@ impl<'a> Migrator<'a> {
         {
             return Ok(report);
         }
+        self.upgrade_in_full(conn, target)
+    }
+
+    /// [`Migrator::upgrade`] past the startup summary: the ledger read and
+    /// checked, what is pending run, the schema verified.
+    fn upgrade_in_full(&self, conn: &Connection, target: &Target) -> Result<Report> {
+        self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let _span = tracing::info_span!("migrate", target = %target).entered();
         let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
             Ok(report) => report,
@@ -1222,7 +1231,7 @@ impl<'a> Migrator<'a> {
             wrote |= cached;
         }
         if at_head && end > 0 {
-            wrote |= ledger::set_startup(conn, &self.summary(&self.digest())?)?;
+            wrote |= ledger::set_startup(conn, &self.summary(&self.digest()))?;
         }
         report.current = end
             .checked_sub(1)
@@ -1421,7 +1430,7 @@ impl<'a> Migrator<'a> {
         if !conn.is_autocommit() || head.is_none() {
             return Ok(None);
         }
-        let expected = self.summary(digest)?;
+        let expected = self.summary(digest);
         let found = (|| {
             self.begin(conn)?;
             let found = ledger::startup(conn);
@@ -1459,13 +1468,13 @@ impl<'a> Migrator<'a> {
     /// What the startup summary holds besides the schema version: the
     /// history's digest and what the schema was verified against (the
     /// models' fingerprint, which also names the policy, or `off`).
-    fn summary(&self, digest: &str) -> Result<String> {
+    fn summary(&self, digest: &str) -> String {
         let models = match (self.verification, self.schema) {
             (Verification::Off, _) => "off".to_owned(),
             (verification, Some(schema)) => fingerprint(schema, verification),
             (verification, None) => crate::model::registry::fingerprint(verification),
         };
-        Ok(format!("{digest} {models}"))
+        format!("{digest} {models}")
     }
 
     /// Compares the live schema with the models, unless the last successful
