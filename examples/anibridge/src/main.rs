@@ -63,6 +63,8 @@ fn run() -> stillroom::Result<()> {
     }
     let path = database();
     let conn = stillroom::open(&path)?;
+    // `stillroom::migrate(&conn)` with one set of migrations; this program
+    // embeds two with its `postgres` feature, so it names the SQLite one.
     let history = MIGRATIONS.history()?;
     let report = stillroom::Migrator::new(history).migrate(&conn)?;
     print_report(
