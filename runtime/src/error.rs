@@ -269,6 +269,18 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// Connecting to the PostgreSQL server failed (or its connection string
+    /// does not parse).
+    #[cfg(feature = "postgres")]
+    #[error(
+        "could not connect to PostgreSQL at {server}: {reason}; check that the server is running and that the connection string (host, port, user, database) is right"
+    )]
+    PostgresConnect {
+        /// The server as the connection string names it (no password).
+        server: String,
+        /// Why, with the client's underlying cause.
+        reason: String,
+    },
     /// Converting an adopted PostgreSQL database to its revision's schema
     /// failed; nothing was changed.
     #[cfg(feature = "postgres")]

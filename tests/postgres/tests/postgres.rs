@@ -1149,3 +1149,27 @@ fn a_renumbered_revision_is_followed_and_the_merged_one_runs() -> TestResult {
     assert!(again.ran.is_empty() && again.reconciled.is_empty());
     Ok(())
 }
+
+/// A server that is not there, or a connection string that does not parse:
+/// an error that names the server (never the password) and what to check.
+#[test]
+fn a_connection_that_fails_names_the_server_and_not_the_password() {
+    let Err(err) = connect("postgres://app:secret@127.0.0.1:1/appdb") else {
+        panic!("nothing listens on port 1");
+    };
+    let message = err.to_string();
+    assert!(matches!(err, Error::PostgresConnect { .. }), "{message}");
+    assert!(message.contains("at app@127.0.0.1:1/appdb:"), "{message}");
+    assert!(
+        message.contains("check that the server is running"),
+        "{message}"
+    );
+    assert!(!message.contains("secret"), "{message}");
+    let Err(err) = connect("postgres://app@[unclosed/appdb") else {
+        panic!("the connection string does not parse");
+    };
+    assert!(
+        err.to_string().contains("invalid connection string"),
+        "{err}"
+    );
+}

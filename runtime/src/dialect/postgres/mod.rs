@@ -62,7 +62,57 @@ pub use postgres::Client;
 /// # Ok::<(), stillroom::Error>(())
 /// ```
 pub fn connect(url: &str) -> crate::Result<postgres::Client> {
-    Ok(postgres::Client::connect(url, postgres::NoTls)?)
+    let config: postgres::Config = url.parse().map_err(|e| crate::Error::PostgresConnect {
+        server: "(a connection string that does not parse)".into(),
+        reason: causes(&e),
+    })?;
+    config
+        .connect(postgres::NoTls)
+        .map_err(|e| crate::Error::PostgresConnect {
+            server: server(&config),
+            reason: causes(&e),
+        })
+}
+
+/// `user@host:port/database`, as `config` names them (never the password).
+fn server(config: &postgres::Config) -> String {
+    use postgres::config::Host;
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    format!(
+        "{}@{}:{}/{}",
+        config.get_user().unwrap_or("(default user)"),
+        if hosts.is_empty() {
+            "localhost".to_owned()
+        } else {
+            hosts.join(",")
+        },
+        if ports.is_empty() {
+            "5432".to_owned()
+        } else {
+            ports.join(",")
+        },
+        config.get_dbname().unwrap_or("(default database)")
+    )
+}
+
+/// An error and the errors that caused it, outermost first.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
 }
 
 /// The client's error in words: PostgreSQL's message, with its detail and
