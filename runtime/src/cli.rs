@@ -509,7 +509,7 @@ impl<'a> Cli<'a> {
             Command::Current => {
                 let applied = match self.database_path(db) {
                     Some(path) if path.exists() => {
-                        crate::apply::ledger::read(&self.open(Some(&path), false)?)?
+                        crate::dialect::sqlite::ledger::read(&self.open(Some(&path), false)?)?
                     }
                     _ => Vec::new(),
                 };
@@ -523,7 +523,7 @@ impl<'a> Cli<'a> {
             _ => {
                 let applied = match self.database_path(db) {
                     Some(path) if path.exists() => {
-                        crate::apply::ledger::read(&self.open(Some(&path), false)?)?
+                        crate::dialect::sqlite::ledger::read(&self.open(Some(&path), false)?)?
                     }
                     _ => Vec::new(),
                 };
@@ -703,7 +703,13 @@ impl<'a> Cli<'a> {
             })?;
             pg::connect(url)
         };
-        let migrator = pg::Migrator::new(history);
+        let terminal = std::io::stderr().is_terminal();
+        let progress = |event: Event<'_>| {
+            if terminal {
+                show_progress(event, out);
+            }
+        };
+        let migrator = pg::Migrator::new(history).progress(&progress);
         let migrator = match self.schema {
             Some(schema) => migrator.schema(schema),
             None => migrator,
@@ -830,7 +836,11 @@ impl<'a> Cli<'a> {
                 Ok(OK)
             }
             Command::Inspect { .. } => Err(not_yet("inspect")),
-            Command::AcceptEdited { .. } => Err(not_yet("accept-edited")),
+            Command::AcceptEdited { revision } => {
+                migrator.accept_edited(&mut connect()?, &revision)?;
+                anstream::println!("accepted the current text of {revision}");
+                Ok(OK)
+            }
             Command::Heads | Command::Merge { .. } | Command::Squash { .. } => Ok(OK),
         }
     }

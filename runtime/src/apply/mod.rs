@@ -1,39 +1,38 @@
 //! Applying migrations to a live database: at startup ([`migrate`]) and on
 //! demand ([`Migrator`]: upgrade, downgrade, stamp, status, offline SQL).
 //!
-//! Every change takes SQLite's write lock (`BEGIN IMMEDIATE`) before it
-//! reads the ledger, so two processes starting at once cannot both migrate:
-//! one applies, the other waits for the lock (the busy timeout) and then finds
-//! nothing to do. All the steps of one call run in one transaction.
+//! What a call does is decided once, in `runner.rs`, for every database;
+//! each dialect supplies a [`Backend`](crate::dialect::backend::Backend)
+//! and the transaction around it (`dialect/sqlite/backend.rs`,
+//! `dialect/postgres/`). Every change takes the database's migration lock
+//! before it reads the ledger, so two processes starting at once cannot
+//! both migrate: one applies, the other waits and then finds nothing to do.
+//! All the steps of one call run in one transaction.
 
 pub(crate) mod ledger;
 pub(crate) mod step;
 
 mod adopt;
-mod fit;
-mod offline;
 pub(crate) mod reconcile;
+pub(crate) mod runner;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::Connection;
 
 pub use self::adopt::Adoption;
 pub(crate) use self::adopt::{blocked_message, failed_message};
-use self::adopt::{convert, has_user_tables};
-pub use self::fit::Misfit;
 use self::ledger::Applied;
 use crate::apply::step::{Lookup, Steps};
-use crate::dialect::sqlite::runner::{
-    check_version, foreign_key_violations, foreign_keys_on, run_part_reporting, with_foreign_keys,
-};
+use crate::dialect::sqlite::backend::SqliteDb;
+pub use crate::dialect::sqlite::fit::Misfit;
 use crate::history::embedded::Migrations;
 use crate::history::replay::Direction;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::verify::{Verification, differences, fingerprint, verify_now};
+use crate::verify::{Verification, fingerprint};
 use crate::{Error, Result, registry};
 
 /// Applies the pending migrations of the application's embedded set (see
@@ -296,23 +295,6 @@ impl std::fmt::Debug for Migrator<'_> {
 /// ```
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
-/// Ends the transaction after a failure, unless SQLite already did (after a
-/// full disk or an I/O error it rolls back by itself, and a second ROLLBACK
-/// would fail with a message that hides the real error).
-fn rollback(conn: &Connection) -> Result<()> {
-    if conn.is_autocommit() {
-        return Ok(());
-    }
-    Ok(conn.execute_batch("ROLLBACK")?)
-}
-
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
-}
-
 /// A callback told how a migration call is going ([`Migrator::progress`]).
 ///
 /// ```
@@ -409,14 +391,6 @@ pub enum Event<'a> {
         /// How long it took.
         elapsed: Duration,
     },
-}
-
-/// What one locked pass decided.
-enum Pass<T> {
-    /// Done: commit (or roll back when nothing was written) and return.
-    Done { value: T, wrote: bool },
-    /// A pending migration rebuilds a table: start again with foreign keys off.
-    NeedForeignKeysOff,
 }
 
 impl<'a> Migrator<'a> {
@@ -636,47 +610,18 @@ impl<'a> Migrator<'a> {
     }
 
     /// Where this migrator's runs find Rust steps.
-    fn lookup(&self) -> Lookup<'a> {
+    /// Tells the progress callback, if any, of `event`.
+    pub(crate) fn tell(&self, event: Event<'_>) {
+        if let Some(progress) = self.progress {
+            progress(event);
+        }
+    }
+
+    pub(crate) fn lookup(&self) -> Lookup<'a> {
         Lookup {
             extra: self.steps,
             replaying: false,
         }
-    }
-
-    /// Runs one part of `m`, telling the progress callback and `tracing`
-    /// how it goes.
-    fn run(&self, conn: &Connection, m: &Migration, direction: Direction) -> Result<Duration> {
-        let tell = |event: Event<'_>| {
-            if let Some(progress) = self.progress {
-                progress(event);
-            }
-        };
-        let _span = tracing::info_span!(
-            "revision",
-            revision = %m.revision,
-            part = if direction == Direction::Up { "up" } else { "down" }
-        )
-        .entered();
-        tell(Event::Starting {
-            migration: m,
-            direction,
-        });
-        let started = Instant::now();
-        run_part_reporting(conn, m, direction, &self.lookup(), &mut |r| {
-            tell(Event::Rebuilt {
-                migration: m,
-                table: r.table,
-                elapsed: r.elapsed,
-                rows: r.rows,
-            });
-        })?;
-        let elapsed = started.elapsed();
-        tell(Event::Finished {
-            migration: m,
-            direction,
-            elapsed,
-        });
-        Ok(elapsed)
     }
 
     /// Upgrades to head and verifies: what [`migrate`] does.
@@ -728,46 +673,14 @@ impl<'a> Migrator<'a> {
     fn upgrade_in_full(&self, conn: &Connection, target: &Target) -> Result<Report> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let _span = tracing::info_span!("migrate", target = %target).entered();
-        let report = match self.locked(conn, |fk_off| self.upgrade_pass(conn, target, fk_off)) {
+        let report = match self.locked(conn, |db, fk_off| runner::upgrade(self, db, target, fk_off))
+        {
             Ok(report) => report,
             Err(e @ Error::Statement(_)) => return Err(self.already_applied(conn, e)),
             Err(e) => return Err(e),
         };
         crate::dialect::sqlite::connection::accepted(conn);
         Ok(report)
-    }
-
-    /// After a pending revision failed: when the database already has the
-    /// schema of a revision past what its ledger records (ledger rows were
-    /// deleted, or an older ledger restored), the error says so, and what
-    /// `stamp` would do, rather than only SQLite's complaint.
-    fn already_applied(&self, conn: &Connection, failed: Error) -> Error {
-        let found = || -> Result<Option<usize>> {
-            let applied = ledger::read(conn)?;
-            let live = crate::dialect::sqlite::introspect::introspect(conn)?;
-            let memory = Connection::open_in_memory()?;
-            memory.execute_batch("PRAGMA foreign_keys = ON")?;
-            for (k, m) in self.history.migrations.iter().enumerate() {
-                crate::dialect::sqlite::runner::apply_parts(&memory, &[(m, Direction::Up)])?;
-                if k >= applied.len() {
-                    let replayed = crate::dialect::sqlite::introspect::introspect(&memory)?;
-                    if crate::verify::compare::compare(&live.schema, &replayed.schema).is_empty() {
-                        return Ok(Some(k));
-                    }
-                }
-            }
-            Ok(None)
-        };
-        match found() {
-            Ok(Some(k)) => Error::AlreadyApplied {
-                ledger: ledger::read(conn)
-                    .ok()
-                    .and_then(|a| a.last().map(|a| a.revision.clone())),
-                schema: self.history.migrations[k].revision.clone(),
-                failed: Box::new(failed),
-            },
-            _ => failed,
-        }
     }
 
     /// Runs the `down` parts from the current revision back to `target`
@@ -802,7 +715,9 @@ impl<'a> Migrator<'a> {
     pub fn downgrade(&self, conn: &Connection, target: &Target) -> Result<Report> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
         let _span = tracing::info_span!("downgrade", target = %target).entered();
-        self.locked(conn, |fk_off| self.downgrade_pass(conn, target, fk_off))
+        self.locked(conn, |db, fk_off| {
+            runner::downgrade(self, db, target, fk_off)
+        })
     }
 
     /// Records `target` as the database's revision without running anything:
@@ -835,35 +750,7 @@ impl<'a> Migrator<'a> {
     /// ```
     pub fn stamp(&self, conn: &Connection, target: &Target) -> Result<Report> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
-        self.locked(conn, |_| {
-            ledger::create(conn)?;
-            let applied = ledger::read(conn)?;
-            let position =
-                self.resolve(target, applied.len().min(self.history.migrations.len()))?;
-            ledger::truncate(conn, 0)?;
-            for (i, m) in self.history.migrations[..position].iter().enumerate() {
-                let kept = applied
-                    .iter()
-                    .find(|a| a.revision == m.revision && a.checksum == m.checksum);
-                ledger::record(
-                    conn,
-                    i,
-                    m,
-                    kept.map_or(0, |a| a.duration_ms),
-                    kept.map_or("stamped", |a| a.how.as_str()),
-                )?;
-            }
-            let current = position
-                .checked_sub(1)
-                .map(|i| self.history.migrations[i].revision.clone());
-            Ok(Pass::Done {
-                value: Report {
-                    current,
-                    ..Report::default()
-                },
-                wrote: true,
-            })
-        })
+        self.locked(conn, |db, _| runner::stamp(self, db, target))
     }
 
     /// Accepts the current text of an applied migration that was edited
@@ -897,16 +784,7 @@ impl<'a> Migrator<'a> {
     /// ```
     pub fn accept_edited(&self, conn: &Connection, revision: &str) -> Result<()> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
-        let position = self.position_of(revision)?;
-        let m = &self.history.migrations[position];
-        self.locked(conn, |_| {
-            if ledger::exists(conn)? && ledger::accept_checksum(conn, &m.revision, &m.checksum)? {
-                tracing::info!(revision = %m.revision, checksum = %m.checksum, "accepted the edited migration");
-                Ok(Pass::Done { value: (), wrote: true })
-            } else {
-                Err(Error::BadTarget { message: format!("revision `{revision}` is not applied to this database, so there is nothing to accept") })
-            }
-        })
+        self.locked(conn, |db, _| runner::accept_edited(self, db, revision))
     }
 
     /// The database's state: current revision, pending revisions, the
@@ -947,30 +825,13 @@ impl<'a> Migrator<'a> {
     }
 
     fn status_inner(&self, conn: &Connection) -> Result<Status> {
-        let applied = ledger::read(conn)?;
-        let head = self.history.head().map(|m| m.revision.clone());
-        let checked = self.check_ledger(&applied);
-        let problem = checked.as_ref().err().map(ToString::to_string);
-        let done = applied.len().min(self.history.migrations.len());
-        let pending = if problem.is_some() {
-            Vec::new()
-        } else {
-            self.revisions(done..self.history.migrations.len())
-        };
-        let at_head = problem.is_none() && pending.is_empty();
-        let differences = if at_head {
-            Some(differences(conn, self.models()?)?)
-        } else {
-            None
-        };
-        Ok(Status {
-            current: applied.last().map(|a| a.revision.clone()),
-            head,
-            pending,
-            applied,
-            problem,
-            differences,
-        })
+        runner::status(
+            self,
+            &mut SqliteDb {
+                conn,
+                migrator: self,
+            },
+        )
     }
 
     /// Compares the live schema with the models now, ignoring any cached
@@ -1011,18 +872,13 @@ impl<'a> Migrator<'a> {
     }
 
     fn check_schema_inner(&self, conn: &Connection) -> Result<Vec<crate::Difference>> {
-        let applied = ledger::read(conn)?;
-        if self.check_ledger(&applied).is_ok() && applied.len() < self.history.migrations.len() {
-            return Err(Error::Behind {
-                current: applied.last().map(|a| a.revision.clone()),
-                pending: self.revisions(applied.len()..self.history.migrations.len()),
-            });
-        }
-        let verification = match self.verification {
-            Verification::Off => Verification::default(),
-            other => other,
-        };
-        verify_now(conn, self.models()?, verification)
+        runner::check_schema(
+            self,
+            &mut SqliteDb {
+                conn,
+                migrator: self,
+            },
+        )
     }
 
     pub(crate) fn models(&self) -> Result<&'a Schema> {
@@ -1030,267 +886,6 @@ impl<'a> Migrator<'a> {
             Some(schema) => Ok(schema),
             None => Ok(registry()?),
         }
-    }
-
-    /// Runs `pass` inside `BEGIN IMMEDIATE`, with foreign keys off when it
-    /// asks for them (starting again: SQLite ignores that pragma inside a
-    /// transaction), committing or rolling back, and restoring foreign keys
-    /// on every path.
-    fn locked<T>(&self, conn: &Connection, pass: impl FnMut(bool) -> Result<Pass<T>>) -> Result<T> {
-        self.locked_inner(conn, pass).map_err(|e| e.at(conn))
-    }
-
-    fn locked_inner<T>(
-        &self,
-        conn: &Connection,
-        mut pass: impl FnMut(bool) -> Result<Pass<T>>,
-    ) -> Result<T> {
-        if !conn.is_autocommit() {
-            return Err(Error::InTransaction);
-        }
-        let mut fk_off = false;
-        loop {
-            let outcome = with_foreign_keys(conn, fk_off, || {
-                self.begin(conn)?;
-                let result = pass(fk_off);
-                match result {
-                    Ok(Pass::Done { wrote: true, .. }) => self.commit(conn)?,
-                    _ => rollback(conn)?,
-                }
-                result
-            })?;
-            match outcome {
-                Pass::Done { value, .. } => return Ok(value),
-                Pass::NeedForeignKeysOff if !fk_off => fk_off = true,
-                Pass::NeedForeignKeysOff => {
-                    return Err(Error::BadTarget {
-                        message: "internal: foreign keys could not be turned off".into(),
-                    });
-                }
-            }
-        }
-    }
-
-    /// `BEGIN IMMEDIATE`, waiting while another connection holds the write
-    /// lock (another process migrating, usually) for up to the lock timeout,
-    /// telling the progress callback and `tracing` how long it has waited.
-    /// Each attempt itself waits for the connection's busy timeout.
-    fn begin(&self, conn: &Connection) -> Result<()> {
-        let started = Instant::now();
-        let mut told = Duration::ZERO;
-        loop {
-            match conn.execute_batch("BEGIN IMMEDIATE") {
-                Ok(()) => return Ok(()),
-                Err(e) if is_busy(&e) => {
-                    let waited = started.elapsed();
-                    if waited >= self.lock_timeout {
-                        return Err(Error::Locked {
-                            waited,
-                            limit: self.lock_timeout,
-                        });
-                    }
-                    if waited >= told + Duration::from_secs(1) || told.is_zero() {
-                        told = waited.max(Duration::from_millis(1));
-                        tracing::info!(
-                            waited_s = waited.as_secs(),
-                            "waiting for another process to finish migrating"
-                        );
-                        if let Some(progress) = self.progress {
-                            progress(Event::Waiting { waited });
-                        }
-                    }
-                    // Without a busy timeout the attempt returned at once.
-                    std::thread::sleep(Duration::from_millis(20).min(self.lock_timeout - waited));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// `COMMIT`, retried while readers hold the database (a rollback-journal
-    /// database needs them gone to commit), up to the lock timeout; rolled
-    /// back if it cannot.
-    fn commit(&self, conn: &Connection) -> Result<()> {
-        let started = Instant::now();
-        loop {
-            match conn.execute_batch("COMMIT") {
-                Ok(()) => return Ok(()),
-                Err(e) if is_busy(&e) && started.elapsed() < self.lock_timeout => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => {
-                    rollback(conn)?;
-                    return Err(if is_busy(&e) {
-                        Error::Locked {
-                            waited: started.elapsed(),
-                            limit: self.lock_timeout,
-                        }
-                    } else {
-                        e.into()
-                    });
-                }
-            }
-        }
-    }
-
-    fn upgrade_pass(
-        &self,
-        conn: &Connection,
-        target: &Target,
-        fk_off: bool,
-    ) -> Result<Pass<Report>> {
-        if let Target::Relative(k @ ..0) = target {
-            return Err(Error::BadTarget {
-                message: format!("`{k}` goes back: use `downgrade {k}`"),
-            });
-        }
-        let mut applied = ledger::read(conn)?;
-        let mut report = Report::default();
-        let mut wrote = false;
-        let mut checks_foreign_keys = fk_off;
-        if let Err(e) = self.check_ledger(&applied) {
-            let Some(plan) = self.reconcile(&applied)?.filter(|p| p.changes_anything()) else {
-                return Err(e);
-            };
-            let holes: Vec<(&Migration, Direction)> = plan
-                .holes
-                .iter()
-                .map(|&p| (&self.history.migrations[p], Direction::Up))
-                .collect();
-            self.lookup().check(&holes)?;
-            let holes_need_fk_off = plan
-                .holes
-                .iter()
-                .any(|&p| self.history.migrations[p].foreign_keys_off);
-            if !fk_off && holes_need_fk_off && foreign_keys_on(conn)? {
-                return Ok(Pass::NeedForeignKeysOff);
-            }
-            checks_foreign_keys |= holes_need_fk_off;
-            self.follow(conn, &plan, &mut report)?;
-            applied = ledger::read(conn)?;
-            self.check_ledger(&applied)?;
-            wrote = true;
-        }
-        if applied.is_empty() && has_user_tables(conn)? && !self.history.migrations.is_empty() {
-            if !self.adopt_on_start {
-                return Err(Error::NotAdopted);
-            }
-            let Some(adoption) = self.adopt_pass(conn, fk_off)? else {
-                return Ok(Pass::NeedForeignKeysOff);
-            };
-            checks_foreign_keys |= adoption.foreign_keys_off;
-            report.adopted = Some(adoption);
-            applied = ledger::read(conn)?;
-            wrote = true;
-        }
-        let current = applied.len();
-        let end = self.resolve(target, current)?;
-        if end < current {
-            return Err(Error::BadTarget {
-                message: format!(
-                    "{target} is behind the database's revision; use downgrade to go back"
-                ),
-            });
-        }
-        let pending = &self.history.migrations[current..end];
-        let runs: Vec<(&Migration, Direction)> =
-            pending.iter().map(|m| (m, Direction::Up)).collect();
-        self.lookup().check(&runs)?;
-        let needs_fk_off = pending.iter().any(|m| m.foreign_keys_off);
-        if !fk_off && needs_fk_off && foreign_keys_on(conn)? {
-            return Ok(Pass::NeedForeignKeysOff);
-        }
-        // Off before we came (the caller's connection) counts too: a rebuild
-        // ran without enforcement either way.
-        checks_foreign_keys |= needs_fk_off;
-        if !pending.is_empty() {
-            ledger::create(conn)?;
-            wrote = true;
-        }
-        for (offset, m) in pending.iter().enumerate() {
-            check_version(m)?;
-            let elapsed = self.run(conn, m, Direction::Up)?;
-            let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
-            ledger::record(conn, current + offset, m, ms, "applied")?;
-            tracing::info!(revision = %m.revision, ms, "applied migration");
-            report.ran.push(m.revision.clone());
-        }
-        if checks_foreign_keys {
-            let violations = foreign_key_violations(conn)?;
-            if !violations.is_empty() {
-                return Err(Error::ForeignKeyViolations { violations });
-            }
-        }
-        let at_head = end == self.history.migrations.len();
-        if at_head && end > 0 {
-            wrote |= ledger::guard(conn)?;
-        }
-        if self.verification != Verification::Off && at_head {
-            let (compared, cached) = self.verify_cached(conn, wrote)?;
-            report.compared = compared;
-            wrote |= cached;
-        }
-        if at_head && end > 0 {
-            wrote |= ledger::set_startup(conn, &self.summary(&self.digest()))?;
-        }
-        report.current = end
-            .checked_sub(1)
-            .map(|i| self.history.migrations[i].revision.clone());
-        if report.ran.is_empty() && report.adopted.is_none() {
-            tracing::debug!(revision = ?report.current, "database up to date");
-        }
-        Ok(Pass::Done {
-            value: report,
-            wrote,
-        })
-    }
-
-    /// Brings the ledger in line with the history (renamed revisions,
-    /// squashes), running the revisions a merge ordered before ones the
-    /// database applied first; says what it did in the report and the log.
-    fn follow(&self, conn: &Connection, plan: &reconcile::Plan, report: &mut Report) -> Result<()> {
-        let history = &self.history.migrations;
-        report.reconciled = plan.describe(history);
-        plan.rewrite(conn, history)?;
-        for &p in &plan.holes {
-            let m = &history[p];
-            check_version(m)?;
-            let elapsed = self.run(conn, m, Direction::Up)?;
-            let ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
-            ledger::record(conn, p, m, ms, "applied")?;
-            report.ran.push(m.revision.clone());
-        }
-        for line in &report.reconciled {
-            tracing::info!("ledger: {line}");
-        }
-        Ok(())
-    }
-
-    /// Adopts a database made before stillroom inside the locked pass:
-    /// converts it and records the revisions up to the one it is at.
-    /// `None`: the conversion needs foreign keys off, which they are not.
-    fn adopt_pass(&self, conn: &Connection, fk_off: bool) -> Result<Option<Adoption>> {
-        let adoption = self.plan(conn)?;
-        if adoption.foreign_keys_off && !fk_off && foreign_keys_on(conn)? {
-            return Ok(None);
-        }
-        convert(conn, &adoption)?;
-        ledger::create(conn)?;
-        for (i, m) in self.history.migrations[..adoption.position]
-            .iter()
-            .enumerate()
-        {
-            ledger::record(conn, i, m, 0, "adopted")?;
-        }
-        for line in crate::verify::compare::summary(&adoption.differences) {
-            tracing::info!(revision = %adoption.revision, "converted {line}");
-        }
-        tracing::info!(
-            revision = %adoption.revision,
-            converted = adoption.differences.len(),
-            "adopted a database made before stillroom"
-        );
-        Ok(Some(adoption))
     }
 
     /// Adopts the database behind `conn` (tables, no ledger) at the revision
@@ -1324,139 +919,13 @@ impl<'a> Migrator<'a> {
     /// ```
     pub fn adopt(&self, conn: &Connection) -> Result<Report> {
         self.history.expect_dialect(crate::Dialect::Sqlite)?;
-        let report = self.locked(conn, |fk_off| {
-            if ledger::exists(conn)? {
-                return Err(Error::AlreadyAdopted);
-            }
-            if !has_user_tables(conn)? || self.history.migrations.is_empty() {
-                return Err(Error::NothingToAdopt);
-            }
-            let Some(adoption) = self.adopt_pass(conn, fk_off)? else {
-                return Ok(Pass::NeedForeignKeysOff);
-            };
-            if adoption.foreign_keys_off {
-                let violations = foreign_key_violations(conn)?;
-                if !violations.is_empty() {
-                    return Err(Error::ForeignKeyViolations { violations });
-                }
-            }
-            let report = Report {
-                current: Some(adoption.revision.clone()),
-                adopted: Some(adoption),
-                ..Report::default()
-            };
-            Ok(Pass::Done {
-                value: report,
-                wrote: true,
-            })
-        })?;
+        let report = self.locked(conn, |db, fk_off| runner::adopt(self, db, fk_off))?;
         crate::dialect::sqlite::connection::accepted(conn);
         Ok(report)
     }
 
-    fn downgrade_pass(
-        &self,
-        conn: &Connection,
-        target: &Target,
-        fk_off: bool,
-    ) -> Result<Pass<Report>> {
-        if let Target::Relative(k @ 1..) = target {
-            return Err(Error::BadTarget {
-                message: format!("`{k:+}` goes forward: use `upgrade {k:+}`"),
-            });
-        }
-        let applied = ledger::read(conn)?;
-        if let Err(e) = self.check_ledger(&applied) {
-            if self
-                .reconcile(&applied)?
-                .is_some_and(|p| p.changes_anything())
-            {
-                return Err(Error::LedgerMismatch {
-                    message: "the ledger names revisions that were renamed, renumbered or squashed since they ran, or lacks ones a merge put before them: run `upgrade` (or start the application) first, which brings the ledger in line, then downgrade (nothing was changed)".to_owned(),
-                });
-            }
-            return Err(e);
-        }
-        let current = applied.len();
-        let end = self.resolve(target, current)?;
-        if end > current {
-            return Err(Error::BadTarget {
-                message: format!("{target} is ahead of the database's revision; use upgrade"),
-            });
-        }
-        let steps = &self.history.migrations[end..current];
-        self.check_down_losses(steps)?;
-        let runs: Vec<(&Migration, Direction)> =
-            steps.iter().map(|m| (m, Direction::Down)).collect();
-        self.lookup().check(&runs)?;
-        if !fk_off && steps.iter().any(|m| m.foreign_keys_off) && foreign_keys_on(conn)? {
-            return Ok(Pass::NeedForeignKeysOff);
-        }
-        let mut report = Report::default();
-        for m in steps.iter().rev() {
-            let elapsed = self.run(conn, m, Direction::Down)?;
-            tracing::info!(revision = %m.revision, ms = elapsed.as_millis(), "reverted migration");
-            report.ran.push(m.revision.clone());
-        }
-        if fk_off {
-            let violations = foreign_key_violations(conn)?;
-            if !violations.is_empty() {
-                return Err(Error::ForeignKeyViolations { violations });
-            }
-        }
-        ledger::truncate(conn, end)?;
-        report.current = end
-            .checked_sub(1)
-            .map(|i| self.history.migrations[i].revision.clone());
-        Ok(Pass::Done {
-            value: report,
-            wrote: !steps.is_empty(),
-        })
-    }
-
-    /// The no-op start: when the database's startup summary (written by the
-    /// last start that found it at head, and forgotten by triggers whenever
-    /// the ledger changes) holds the schema version now, `digest` (this
-    /// history's) and the models' fingerprint, nothing changed since: no
-    /// ledger row, migration file or model comparison is needed. Takes the
-    /// write lock all the same, so a start waits for another process that is
-    /// migrating, as the full path does. `None`: the full path decides.
-    fn start_unchanged(
-        &self,
-        conn: &Connection,
-        digest: &str,
-        head: Option<&str>,
-    ) -> Result<Option<Report>> {
-        if !conn.is_autocommit() || head.is_none() {
-            return Ok(None);
-        }
-        let expected = self.summary(digest);
-        let found = (|| {
-            self.begin(conn)?;
-            let found = ledger::startup(conn);
-            rollback(conn)?;
-            found
-        })()
-        .map_err(|e| e.at(conn))?;
-        let Some((Some(value), version)) = found else {
-            return Ok(None);
-        };
-        let same = value
-            .split_once(' ')
-            .is_some_and(|(v, rest)| v.parse() == Ok(version) && rest == expected);
-        if !same {
-            return Ok(None);
-        }
-        tracing::debug!(revision = ?head, "database up to date");
-        crate::dialect::sqlite::connection::accepted(conn);
-        Ok(Some(Report {
-            current: head.map(str::to_owned),
-            ..Report::default()
-        }))
-    }
-
     /// The history's digest (see [`ledger::digest`]).
-    fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         ledger::digest(
             self.history
                 .migrations
@@ -1468,32 +937,13 @@ impl<'a> Migrator<'a> {
     /// What the startup summary holds besides the schema version: the
     /// history's digest and what the schema was verified against (the
     /// models' fingerprint, which also names the policy, or `off`).
-    fn summary(&self, digest: &str) -> String {
+    pub(crate) fn summary(&self, digest: &str) -> String {
         let models = match (self.verification, self.schema) {
             (Verification::Off, _) => "off".to_owned(),
             (verification, Some(schema)) => fingerprint(schema, verification),
             (verification, None) => crate::model::registry::fingerprint(verification),
         };
         format!("{digest} {models}")
-    }
-
-    /// Compares the live schema with the models, unless the last successful
-    /// comparison was of this very schema (same `schema_version`, same
-    /// models). Returns (compared, wrote the cache).
-    fn verify_cached(&self, conn: &Connection, changed: bool) -> Result<(bool, bool)> {
-        let models = self.models()?;
-        let print = fingerprint(models, self.verification);
-        let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-        let seen = format!("{version} {print}");
-        if !changed && ledger::state(conn, "verified")?.as_deref() == Some(seen.as_str()) {
-            return Ok((false, false));
-        }
-        verify_now(conn, models, self.verification)?;
-        ledger::create(conn)?;
-        // Creating the ledger may have changed the schema: read it again.
-        let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-        ledger::set_state(conn, "verified", &format!("{version} {print}"))?;
-        Ok((true, true))
     }
 
     /// The ledger must be the history's first revisions, with the same
@@ -1588,7 +1038,7 @@ impl<'a> Migrator<'a> {
     }
 
     /// The position of `revision` (an id, or a prefix of exactly one).
-    fn position_of(&self, revision: &str) -> Result<usize> {
+    pub(crate) fn position_of(&self, revision: &str) -> Result<usize> {
         self.history.position(revision)
     }
 
@@ -1604,7 +1054,7 @@ impl<'a> Migrator<'a> {
             )
     }
 
-    fn revisions(&self, range: std::ops::Range<usize>) -> Vec<String> {
+    pub(crate) fn revisions(&self, range: std::ops::Range<usize>) -> Vec<String> {
         self.history.migrations[range]
             .iter()
             .map(|m| m.revision.clone())

@@ -16,10 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::Connection;
-
 use super::Migrator;
-use crate::apply::ledger::{self, Applied};
+use crate::apply::ledger::Applied;
 use crate::history::Migration;
 use crate::{Error, Result};
 
@@ -80,16 +78,6 @@ impl Plan {
     /// Whether the plan changes the ledger at all.
     pub(crate) fn changes_anything(&self) -> bool {
         !self.holes.is_empty() || self.rows.values().any(|(_, f)| *f != Found::Same)
-    }
-
-    /// Rewrites the ledger to the history's names, keeping when and how each
-    /// revision was applied (`holes` are recorded as they run).
-    pub(super) fn rewrite(&self, conn: &Connection, history: &[Migration]) -> Result<()> {
-        ledger::truncate(conn, 0)?;
-        for (p, was) in self.records()? {
-            ledger::rerecord(conn, p, &history[p], &was)?;
-        }
-        Ok(())
     }
 
     /// The ledger rows after the rewrite: each history position the

@@ -3,6 +3,7 @@
 //! are shared; what is a database's own (its types, what `ALTER TABLE` can
 //! do in place, DDL, introspection, locking) is decided per [`Dialect`].
 
+pub(crate) mod backend;
 pub(crate) mod sqlite;
 
 use crate::schema::{Column, SqlType, Table};

@@ -92,9 +92,19 @@ pub(crate) fn verify_now(
     schema: &Schema,
     verification: Verification,
 ) -> Result<Vec<Difference>> {
-    let (tolerated, differences): (Vec<Difference>, Vec<Difference>) = differences(conn, schema)?
-        .into_iter()
-        .partition(|d| verification.tolerates(d));
+    judge(differences(conn, schema)?, schema, verification)
+}
+
+/// The verdict on `found` (a live schema against `schema`, the models):
+/// [`Error::SchemaMismatch`] listing every difference `verification` does
+/// not tolerate, else the tolerated ones (each logged).
+pub(crate) fn judge(
+    found: Vec<Difference>,
+    schema: &Schema,
+    verification: Verification,
+) -> Result<Vec<Difference>> {
+    let (tolerated, differences): (Vec<Difference>, Vec<Difference>) =
+        found.into_iter().partition(|d| verification.tolerates(d));
     if !differences.is_empty() {
         return Err(Error::SchemaMismatch {
             differences,

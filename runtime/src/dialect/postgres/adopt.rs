@@ -9,7 +9,7 @@
 
 use postgres::{GenericClient, Transaction};
 
-use super::apply::run_part;
+use super::backend::run_part;
 use super::introspect::{Live, introspect};
 use super::render::render;
 use crate::apply::Adoption;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use postgres::{Client, GenericClient, Transaction};
 
-use super::apply::run_part;
+use super::backend::run_part;
 use super::introspect::{Live, introspect};
 use super::render::render;
 use super::types::form_schema;

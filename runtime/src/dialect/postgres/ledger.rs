@@ -157,3 +157,17 @@ pub(crate) fn set_state(client: &mut impl GenericClient, key: &str, value: &str)
     )?;
     Ok(())
 }
+
+/// Takes `checksum` as `revision`'s (an edited migration accepted); false
+/// when the revision is not recorded.
+pub(crate) fn accept_checksum(
+    client: &mut impl GenericClient,
+    revision: &str,
+    checksum: &str,
+) -> Result<bool> {
+    let n = client.execute(
+        "UPDATE stillroom_migrations SET checksum = $2 WHERE revision = $1",
+        &[&revision, &checksum],
+    )?;
+    Ok(n > 0)
+}

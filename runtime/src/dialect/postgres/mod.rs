@@ -37,6 +37,7 @@
 
 mod adopt;
 mod apply;
+mod backend;
 mod copy;
 mod generate;
 mod introspect;

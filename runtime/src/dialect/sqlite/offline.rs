@@ -7,9 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::adopt::Adoption;
-use super::{Migrator, Target};
-use crate::apply::ledger;
+use super::ledger;
+use crate::apply::{Adoption, Migrator, Target};
 use crate::history::Migration;
 use crate::history::replay::Direction;
 use crate::schema::{quote_ident, quote_literal};
