@@ -421,6 +421,94 @@ fn stamp_and_status_follow_the_ledger() -> TestResult {
 
 /// `psql` runs the offline script like `migrate` would.
 #[test]
+fn an_edited_migration_is_refused_until_accepted_and_progress_is_told() -> TestResult {
+    let s = Scratch::new("edited")?;
+    let history = two_revisions(&s)?;
+    let mut client = s.client()?;
+    let v2 = schema_v2()?;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |event: stillroom::Event<'_>| {
+        let line = match event {
+            stillroom::Event::Starting { migration, .. } => format!("start {}", migration.revision),
+            stillroom::Event::Finished { migration, .. } => format!("done {}", migration.revision),
+            _ => return,
+        };
+        seen.lock().map(|mut s| s.push(line)).ok();
+    };
+    Migrator::new(&history)
+        .schema(&v2)
+        .progress(&progress)
+        .migrate(&mut client)?;
+    assert_eq!(
+        *seen.lock().map_err(|_| "poisoned")?,
+        [
+            "start 0001_jobs",
+            "done 0001_jobs",
+            "start 0002_tags_and_priorities",
+            "done 0002_tags_and_priorities"
+        ]
+    );
+    // A comment added to the applied first revision, and reviewed.
+    let path = &history.migrations[0].path;
+    std::fs::write(
+        path,
+        std::fs::read_to_string(path)? + "-- Reviewed: ADR 7.\n",
+    )?;
+    let edited = s.history()?;
+    let m = Migrator::new(&edited).schema(&v2);
+    let err = m.migrate(&mut client).unwrap_err();
+    assert!(matches!(err, Error::ChecksumMismatch { .. }), "{err}");
+    m.accept_edited(&mut client, "0001_jobs")?;
+    assert!(m.migrate(&mut client)?.ran.is_empty());
+    assert_eq!(
+        one(
+            &mut client,
+            "SELECT checksum FROM stillroom_migrations WHERE position = 0"
+        )?,
+        edited.migrations[0].checksum
+    );
+    // A revision the database does not have: nothing to accept.
+    let behind = Scratch::new("edited_behind")?;
+    let mut empty = behind.client()?;
+    let err = m.accept_edited(&mut empty, "0001_jobs").unwrap_err();
+    assert!(
+        err.to_string().contains("is not applied to this database"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn verify_fails_on_a_difference_and_says_a_database_is_behind() -> TestResult {
+    let s = Scratch::new("check")?;
+    let history = two_revisions(&s)?;
+    let mut client = s.client()?;
+    let v2 = schema_v2()?;
+    let m = Migrator::new(&history).schema(&v2);
+    m.upgrade(&mut client, &Target::Relative(1))?;
+    let err = m.check_schema(&mut client).unwrap_err();
+    assert!(matches!(err, Error::Behind { .. }), "{err}");
+    m.migrate(&mut client)?;
+    assert!(m.check_schema(&mut client)?.is_empty());
+    // A DBA's index is tolerated (and returned); a column is not.
+    client.batch_execute("CREATE INDEX ix_by_dba ON job (name)")?;
+    let tolerated = m.check_schema(&mut client)?;
+    assert!(
+        tolerated.len() == 1 && tolerated[0].is_undeclared_index(),
+        "{tolerated:?}"
+    );
+    client.batch_execute("ALTER TABLE job ADD COLUMN by_hand TEXT")?;
+    let err = m.check_schema(&mut client).unwrap_err();
+    assert!(matches!(err, Error::SchemaMismatch { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("the database has column `job.by_hand`; the models do not"),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
 fn offline_sql_runs_in_psql_and_stops_at_the_wrong_revision() -> TestResult {
     let s = Scratch::new("offline")?;
     let history = two_revisions(&s)?;
