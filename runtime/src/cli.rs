@@ -366,13 +366,24 @@ impl<'a> Cli<'a> {
         let db = args.database.as_deref();
         // What works on a history with two heads, or rewrites the directory.
         match &args.command {
+            // A PostgreSQL history is tried on the server.
+            Command::Merge { .. } | Command::Squash { .. }
+                if self.team_on_postgres(&dir, db)? =>
+            {
+                return self.team_postgres(&args.command, &dir, db, out);
+            }
             Command::Merge {
                 first,
                 autogenerate,
             } => {
                 return self.merge(&dir, first.as_deref(), *autogenerate, out);
             }
-            Command::Squash { to, from } => return squash_command(&dir, to, from.as_deref(), out),
+            Command::Squash { to, from } => {
+                return print_squashed(
+                    &crate::history::team::squash(&dir, to, from.as_deref())?,
+                    out,
+                );
+            }
             Command::Heads | Command::History | Command::Current | Command::Show { .. } => {
                 let raw = match &args.dir {
                     Some(dir) => Migration::read_dir(dir)?,
@@ -590,35 +601,73 @@ impl<'a> Cli<'a> {
                 schema: Some(models),
             },
         )?;
-        for moved in &merged.moved {
-            anstream::println!(
-                "{} {} -> {} (after {})",
-                out.green("renamed"),
-                moved.from,
-                moved.to,
-                moved.parent
-            );
-        }
-        anstream::println!(
-            "Databases that applied a renamed revision record its new name at their next start; the others apply what they lack."
-        );
-        if merged.differences.is_empty() {
-            anstream::println!("The merged history produces the models' schema.");
+        if print_merged(&merged, autogenerate, out) {
             return Ok(OK);
-        }
-        anstream::println!(
-            "The merged history does not produce the models' schema; a migration would still:"
-        );
-        for d in &merged.differences {
-            anstream::println!("  {d}");
         }
         if autogenerate {
             return self.revision(dir, "merge", true, GenerateOptions::default(), out);
         }
-        anstream::println!(
-            "Generate it with `db revision --autogenerate -m \"merge\"` (or `db merge --autogenerate`)."
-        );
         Ok(FAILED)
+    }
+
+    /// Whether `merge` and `squash` work on a PostgreSQL history: the
+    /// database given is a server, or the files say `-- dialect: postgres`.
+    fn team_on_postgres(&self, dir: &Path, db: Option<&Path>) -> Result<bool> {
+        Ok(self.postgres_url(db).is_some()
+            || Migration::read_dir(dir)?
+                .first()
+                .is_some_and(|m| m.dialect == crate::Dialect::Postgres))
+    }
+
+    /// `merge` and `squash` on a PostgreSQL history, tried on the server.
+    #[cfg(feature = "postgres")]
+    fn team_postgres(
+        &self,
+        command: &Command,
+        dir: &Path,
+        db: Option<&Path>,
+        out: &Output,
+    ) -> Result<u8> {
+        use crate::dialect::postgres as pg;
+        let url = self.postgres_url(db).ok_or_else(|| no_server(dir))?;
+        let mut client = pg::connect(&url)?;
+        match command {
+            Command::Merge {
+                first,
+                autogenerate,
+            } => {
+                let models = self.models()?;
+                let options = crate::history::team::MergeOptions {
+                    first: first.as_deref(),
+                    schema: Some(models),
+                };
+                let merged = pg::merge(&mut client, dir, options)?;
+                if print_merged(&merged, *autogenerate, out) {
+                    return Ok(OK);
+                }
+                if *autogenerate {
+                    let generated = pg::generate(
+                        &mut client,
+                        dir,
+                        models,
+                        "merge",
+                        GenerateOptions::default(),
+                    )?;
+                    return print_generated(generated, dir, "merge", None, out);
+                }
+                Ok(FAILED)
+            }
+            Command::Squash { to, from } => {
+                print_squashed(&pg::squash(&mut client, dir, to, from.as_deref())?, out)
+            }
+            _ => Ok(OK),
+        }
+    }
+
+    /// Without the `postgres` feature: says how to get it.
+    #[cfg(not(feature = "postgres"))]
+    fn team_postgres(&self, _: &Command, dir: &Path, db: Option<&Path>, _: &Output) -> Result<u8> {
+        Err(without_postgres(dir, self.postgres_url(db).is_none()))
     }
 
     fn revision(
@@ -694,15 +743,8 @@ impl<'a> Cli<'a> {
         if url.is_some() {
             history.expect_dialect(crate::Dialect::Postgres)?;
         }
-        let connect = || -> Result<pg::Client> {
-            let url = url.as_deref().ok_or_else(|| Error::BadTarget {
-                message: format!(
-                    "the migrations in {} are for PostgreSQL: give the server with --database postgres://USER@HOST/DATABASE or set {DATABASE_ENV}",
-                    dir.display()
-                ),
-            })?;
-            pg::connect(url)
-        };
+        let connect =
+            || -> Result<pg::Client> { pg::connect(url.as_deref().ok_or_else(|| no_server(dir))?) };
         let terminal = std::io::stderr().is_terminal();
         let progress = |event: Event<'_>| {
             if terminal {
@@ -855,16 +897,10 @@ impl<'a> Cli<'a> {
         _: Option<String>,
         _: &Output,
     ) -> Result<u8> {
-        let what = if history.dialect() == crate::Dialect::Postgres {
-            format!("the migrations in {} are for PostgreSQL", dir.display())
-        } else {
-            "the database is a PostgreSQL server".to_owned()
-        };
-        Err(Error::Unsupported {
-            message: format!(
-                "{what}, and this program was built without stillroom's `postgres` feature: enable it in Cargo.toml (stillroom = {{ version = \"...\", features = [\"postgres\"] }})"
-            ),
-        })
+        Err(without_postgres(
+            dir,
+            history.dialect() == crate::Dialect::Postgres,
+        ))
     }
 
     /// Opens an existing database for reading only.
@@ -1332,8 +1368,69 @@ fn print_step_skeleton(step: &str) {
     );
 }
 
-fn squash_command(dir: &Path, to: &str, from: Option<&str>, out: &Output) -> Result<u8> {
-    let squashed = crate::history::team::squash(dir, to, from)?;
+/// What `merge` did; whether the merged history produces the models'
+/// schema (when it does not, what a migration would still do, and, unless
+/// one is being generated, how to generate it).
+fn print_merged(merged: &crate::history::team::Merged, autogenerate: bool, out: &Output) -> bool {
+    for moved in &merged.moved {
+        anstream::println!(
+            "{} {} -> {} (after {})",
+            out.green("renamed"),
+            moved.from,
+            moved.to,
+            moved.parent
+        );
+    }
+    anstream::println!(
+        "Databases that applied a renamed revision record its new name at their next start; the others apply what they lack."
+    );
+    if merged.differences.is_empty() {
+        anstream::println!("The merged history produces the models' schema.");
+        return true;
+    }
+    anstream::println!(
+        "The merged history does not produce the models' schema; a migration would still:"
+    );
+    for d in &merged.differences {
+        anstream::println!("  {d}");
+    }
+    if !autogenerate {
+        anstream::println!(
+            "Generate it with `db revision --autogenerate -m \"merge\"` (or `db merge --autogenerate`)."
+        );
+    }
+    false
+}
+
+/// The error a PostgreSQL history or server gets from a program built
+/// without the `postgres` feature.
+#[cfg(not(feature = "postgres"))]
+fn without_postgres(dir: &Path, history_is_postgres: bool) -> Error {
+    let what = if history_is_postgres {
+        format!("the migrations in {} are for PostgreSQL", dir.display())
+    } else {
+        "the database is a PostgreSQL server".to_owned()
+    };
+    Error::Unsupported {
+        message: format!(
+            "{what}, and this program was built without stillroom's `postgres` feature: enable it in Cargo.toml (stillroom = {{ version = \"...\", features = [\"postgres\"] }})"
+        ),
+    }
+}
+
+/// The error when a PostgreSQL history is given no server.
+#[cfg(feature = "postgres")]
+fn no_server(dir: &Path) -> Error {
+    Error::BadTarget {
+        message: format!(
+            "the migrations in {} are for PostgreSQL: give the server with --database postgres://USER@HOST/DATABASE or set {DATABASE_ENV}",
+            dir.display()
+        ),
+    }
+}
+
+/// What `squash` wrote, and what to review in it.
+fn print_squashed(squashed: &crate::history::team::Squashed, out: &Output) -> Result<u8> {
     anstream::println!(
         "wrote {}, which replaces {}",
         squashed.path.display(),

@@ -12,12 +12,68 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::autogenerate::diff::{DiffOptions, diff};
+use crate::dialect::Dialect;
 use crate::dialect::sqlite::render::render;
 use crate::history::replay::replay;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
-use crate::verify::compare::compare;
+use crate::verify::compare::compare_in;
 use crate::{Error, Result};
+
+/// Where [`merge`] and [`squash`] try a history before they write: a
+/// scratch database of the history's dialect (SQLite in memory; a
+/// PostgreSQL schema rolled back, `dialect/postgres/team.rs`).
+pub(crate) trait Replayer {
+    /// The dialect of the histories it replays.
+    const DIALECT: Dialect;
+    /// The schema `history`'s up parts make.
+    fn schema(&mut self, history: &History) -> Result<Schema>;
+    /// The up part that creates the schema `history` makes from nothing
+    /// (with what models cannot declare, such as views, as hand-written
+    /// statements), the down part that drops it, and what that down part
+    /// loses.
+    fn create_and_drop(&mut self, history: &History) -> Result<(String, String, Vec<String>)>;
+    /// The models' schema as this dialect declares it.
+    fn form(&self, models: &Schema) -> Result<Schema>;
+    /// `sql`'s statements, as this dialect splits them.
+    fn statements<'a>(&self, sql: &'a str) -> Vec<&'a str>;
+}
+
+/// SQLite: each replay on a new in-memory database.
+pub(crate) struct InMemory;
+
+impl Replayer for InMemory {
+    const DIALECT: Dialect = Dialect::Sqlite;
+
+    fn schema(&mut self, history: &History) -> Result<Schema> {
+        Ok(replay(history)?.schema.schema)
+    }
+
+    fn create_and_drop(&mut self, history: &History) -> Result<(String, String, Vec<String>)> {
+        let target = replay(history)?.schema;
+        let create = diff(&Schema::default(), &target.schema, DiffOptions::ALLOW_LOSS)?;
+        let mut up = render(&create.ops, &crate::LiveSchema::default()).sql;
+        for object in target.views.iter().chain(&target.triggers) {
+            up.push_str(&format!(
+                "\n-- hand-written: `{}`\n{};\n",
+                object.name, object.sql
+            ));
+        }
+        let drop = diff(&target.schema, &Schema::default(), DiffOptions::ALLOW_LOSS)?;
+        Ok((up, render(&drop.ops, &target).sql, drop.data_loss))
+    }
+
+    fn form(&self, models: &Schema) -> Result<Schema> {
+        Ok(models.clone())
+    }
+
+    fn statements<'a>(&self, sql: &'a str) -> Vec<&'a str> {
+        crate::dialect::sqlite::sql_text::split_statements(sql)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+}
 
 /// A migrations directory's revisions as lines: the trunk, from the first
 /// revision to where the history forks, and each branch after the fork.
@@ -209,6 +265,15 @@ pub struct Merged {
 /// # }
 /// ```
 pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
+    merge_with(&mut InMemory, dir, options)
+}
+
+/// [`merge`], trying the merged history on `replayer`'s database.
+pub(crate) fn merge_with<R: Replayer>(
+    replayer: &mut R,
+    dir: &Path,
+    options: MergeOptions<'_>,
+) -> Result<Merged> {
     let all = lines(Migration::read_dir(dir)?, dir)?;
     if all.branches.len() < 2 {
         return Err(Error::BadTarget {
@@ -289,7 +354,8 @@ pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
         .collect();
     merged.extend(rewritten.iter().map(|(_, m)| m.clone()));
     let history = History::order(merged, dir)?;
-    let differences = check(&history, options.schema)?;
+    expect_dialect::<R>(&history, "merge")?;
+    let differences = check(replayer, &history, options.schema)?;
     // Every new file first, then the old names no new file took (a moved
     // revision's new name may be another one's old name).
     for (_, m) in &rewritten {
@@ -306,17 +372,44 @@ pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
     Ok(Merged { moved, differences })
 }
 
+/// Refuses a history of another dialect than the replayer's; a PostgreSQL
+/// history given to the SQLite functions says where its own are.
+fn expect_dialect<R: Replayer>(history: &History, what: &str) -> Result<()> {
+    match history.migrations.first() {
+        Some(m) if m.dialect == Dialect::Postgres && R::DIALECT == Dialect::Sqlite => {
+            Err(Error::Unsupported {
+                message: format!(
+                    "the migrations in {} are for PostgreSQL, and `stillroom::{what}` tries a history on SQLite: use `stillroom::postgres::{what}`, which tries it on a PostgreSQL server (on the command line, `db {what}` with `--database postgres://...`); nothing was written",
+                    m.path.parent().unwrap_or(&m.path).display()
+                ),
+            })
+        }
+        _ => history.expect_dialect(R::DIALECT),
+    }
+}
+
 /// Replays `history` (a merged one) and compares it with the models, if
 /// given: what a migration generated now would do. A revision that fails
 /// is the error, naming it.
-fn check(history: &History, schema: Option<&Schema>) -> Result<Vec<String>> {
-    let replayed = replay(history).map_err(|e| Error::BranchesConflict {
-        detail: e.to_string(),
-    })?;
+fn check<R: Replayer>(
+    replayer: &mut R,
+    history: &History,
+    schema: Option<&Schema>,
+) -> Result<Vec<String>> {
+    let replayed = replayer
+        .schema(history)
+        .map_err(|e| Error::BranchesConflict {
+            detail: e.to_string(),
+        })?;
     let Some(schema) = schema else {
         return Ok(Vec::new());
     };
-    let d = diff(&replayed.schema.schema, schema, DiffOptions::ALLOW_LOSS)?;
+    let d = crate::autogenerate::diff::diff_in(
+        R::DIALECT,
+        &replayed,
+        &replayer.form(schema)?,
+        DiffOptions::ALLOW_LOSS,
+    )?;
     Ok(d.ops.iter().map(ToString::to_string).collect())
 }
 
@@ -362,7 +455,18 @@ pub struct Squashed {
 /// database that applied the whole range is recorded at the squashed
 /// revision at its next start; one before the range runs it.
 pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
+    squash_with(&mut InMemory, dir, to, from)
+}
+
+/// [`squash`], trying the squashed history on `replayer`'s database.
+pub(crate) fn squash_with<R: Replayer>(
+    replayer: &mut R,
+    dir: &Path,
+    to: &str,
+    from: Option<&str>,
+) -> Result<Squashed> {
     let history = History::read(dir)?;
+    expect_dialect::<R>(&history, "squash")?;
     let j = history.position(to)?;
     let i = match from {
         Some(from) => history.position(from)?,
@@ -382,7 +486,7 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
         revision: last.revision.clone(),
         parent: history.migrations[i].parent.clone(),
         message: format!("squash of {} to {}", range[0].revision, last.revision),
-        dialect: Default::default(),
+        dialect: R::DIALECT,
         requires: range.iter().filter_map(|m| m.requires.clone()).max(),
         foreign_keys_off: range.iter().any(|m| m.foreign_keys_off),
         data_loss: Vec::new(),
@@ -408,7 +512,7 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
     };
     let mut flagged = Vec::new();
     if i == 0 {
-        from_scratch(&history, j, &mut squashed, &mut flagged)?;
+        from_scratch(replayer, &history, j, &mut squashed, &mut flagged)?;
     } else {
         squashed.up = range
             .iter()
@@ -436,15 +540,14 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
     });
     after.extend(history.migrations[j + 1..].iter().cloned());
     let squashed_history = History::order(after, dir)?;
-    let before = replay(&history)?.schema.schema;
-    let now = replay(&squashed_history)
+    let before = replayer.schema(&history)?;
+    let now = replayer
+        .schema(&squashed_history)
         .map_err(|e| Error::GeneratedMigration {
             problem: "the squashed history does not run".into(),
             details: vec![e.to_string()],
-        })?
-        .schema
-        .schema;
-    let differences = compare(&now, &before);
+        })?;
+    let differences = compare_in(R::DIALECT, &now, &before);
     if !differences.is_empty() {
         return Err(Error::GeneratedMigration {
             problem: "the squashed history does not produce the schema the history did".into(),
@@ -471,7 +574,8 @@ pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
 /// A squash from the first revision: the up part creates the schema at
 /// revision `j` (tables, indexes, views, triggers), the down part drops it;
 /// the range's data statements become comments, flagged.
-fn from_scratch(
+fn from_scratch<R: Replayer>(
+    replayer: &mut R,
     history: &History,
     j: usize,
     squashed: &mut Migration,
@@ -480,15 +584,7 @@ fn from_scratch(
     let upto = History {
         migrations: history.migrations[..=j].to_vec(),
     };
-    let target = replay(&upto)?.schema;
-    let create = diff(&Schema::default(), &target.schema, DiffOptions::ALLOW_LOSS)?;
-    let mut up = render(&create.ops, &crate::LiveSchema::default()).sql;
-    for object in target.views.iter().chain(&target.triggers) {
-        up.push_str(&format!(
-            "\n-- hand-written: `{}`\n{};\n",
-            object.name, object.sql
-        ));
-    }
+    let (mut up, down, down_data_loss) = replayer.create_and_drop(&upto)?;
     let mut notes = String::new();
     for m in &history.migrations[..=j] {
         // A Rust step may seed rows a new database needs, or only move
@@ -500,20 +596,20 @@ fn from_scratch(
                 m.revision, step.name
             ));
         }
-        for statement in crate::dialect::sqlite::sql_text::split_statements(&m.up) {
+        for statement in replayer.statements(&m.up) {
             // The first word after any comments.
-            let first = crate::dialect::sqlite::sql_text::tokenize(statement.sql)
+            let first = crate::dialect::sqlite::sql_text::tokenize(statement)
                 .first()
                 .map(|t| t.source().to_ascii_uppercase())
                 .unwrap_or_default();
             if matches!(
                 first.as_str(),
                 "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "WITH"
-            ) && !is_rebuild_copy(statement.sql)
+            ) && !is_rebuild_copy(statement)
             {
-                flagged.push(format!("`{}`: {}", m.revision, one_line(statement.sql)));
+                flagged.push(format!("`{}`: {}", m.revision, one_line(statement)));
                 notes.push_str(&format!("-- from `{}`:\n", m.revision));
-                for line in statement.sql.lines() {
+                for line in statement.lines() {
                     notes.push_str(&format!("-- {line}\n"));
                 }
             }
@@ -524,9 +620,8 @@ fn from_scratch(
         up.push_str(&notes);
     }
     squashed.up = up;
-    let drop = diff(&target.schema, &Schema::default(), DiffOptions::ALLOW_LOSS)?;
-    squashed.down = Some(render(&drop.ops, &target).sql);
-    squashed.down_data_loss = drop.data_loss;
+    squashed.down = Some(down);
+    squashed.down_data_loss = down_data_loss;
     squashed.foreign_keys_off = false;
     Ok(())
 }
@@ -587,7 +682,7 @@ mod tests {
         };
         let mut squashed = second;
         let mut flagged = Vec::new();
-        from_scratch(&history, 1, &mut squashed, &mut flagged)?;
+        from_scratch(&mut InMemory, &history, 1, &mut squashed, &mut flagged)?;
         assert_eq!(
             flagged,
             [

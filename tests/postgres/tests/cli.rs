@@ -428,3 +428,103 @@ fn a_sqlite_history_is_not_run_on_a_server() -> TestResult {
     assert_eq!(tables, 0, "nothing was created on the server");
     Ok(())
 }
+
+#[test]
+fn two_branches_are_merged_squashed_and_an_edit_accepted_on_the_server() -> TestResult {
+    let s = Scratch::new("team")?;
+    let url = url_for(&s.schema);
+    let (dir, url) = (s.dir(), url.as_str());
+    fn at<'a>(dir: &'a str, url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+        let mut all = vec!["--dir", dir, "--database", url];
+        all.extend_from_slice(args);
+        all
+    }
+    for (models, message) in [("v1", "jobs"), ("v2", "note")] {
+        let run = db(
+            models,
+            &at(dir, url, &["revision", "--autogenerate", "-m", message]),
+        )?;
+        assert!(run.ok, "{}", run.out);
+    }
+    // Another branch's revision on the same parent.
+    std::fs::write(
+        s.dir.join("0002_flags.sql"),
+        "-- stillroom migration\n-- revision: 0002_flags\n-- parent: 0001_jobs\n-- message: flags\n-- dialect: postgres\n\n-- migrate:up\nUPDATE job SET done = false WHERE title = '';\n\n-- migrate:down\nSELECT 1;\n",
+    )?;
+    let run = db("v2", &["--dir", dir, "heads"])?;
+    assert!(
+        run.out.contains("2 heads: `0002_flags` and `0002_note`"),
+        "{}",
+        run.out
+    );
+    // A PostgreSQL history is tried on the server: one must be given.
+    let before = files(&s.dir);
+    let run = db("v2", &["--dir", dir, "merge"])?;
+    assert!(
+        !run.ok && run.out.contains("give the server with --database"),
+        "{}",
+        run.out
+    );
+    assert_eq!(files(&s.dir), before);
+    let run = db("v2", &at(dir, url, &["merge"]))?;
+    assert!(
+        run.ok
+            && run
+                .out
+                .contains("renamed 0002_note -> 0003_note (after 0002_flags)")
+            && run
+                .out
+                .contains("The merged history produces the models' schema."),
+        "{}",
+        run.out
+    );
+    let run = db("v2", &at(dir, url, &["upgrade"]))?;
+    assert!(
+        run.ok && run.out.contains("applied 0003_note") && run.out.contains("current: 0003_note"),
+        "{}",
+        run.out
+    );
+
+    // A reviewed edit of an applied revision is accepted, not re-run.
+    let flags = s.dir.join("0002_flags.sql");
+    std::fs::write(
+        &flags,
+        std::fs::read_to_string(&flags)? + "-- Reviewed: only blank titles.\n",
+    )?;
+    let run = db("v2", &at(dir, url, &["upgrade"]))?;
+    assert!(!run.ok && run.out.contains("accept-edited"), "{}", run.out);
+    let run = db("v2", &at(dir, url, &["accept-edited", "0002_flags"]))?;
+    assert!(
+        run.ok && run.out.contains("accepted the current text of 0002_flags"),
+        "{}",
+        run.out
+    );
+    let run = db("v2", &at(dir, url, &["upgrade"]))?;
+    assert!(run.ok && run.out.contains("nothing to do"), "{}", run.out);
+
+    // The three folded into one; the database follows at its next start.
+    let run = db("v2", &at(dir, url, &["squash", "--to", "0003"]))?;
+    assert!(
+        run.ok
+            && run.out.contains("which replaces 0001_jobs, 0002_flags")
+            && run.out.contains("review:")
+            && run.out.contains("UPDATE job SET done = false"),
+        "{}",
+        run.out
+    );
+    assert_eq!(files(&s.dir), ["0003_note.sql"]);
+    let squashed = std::fs::read_to_string(s.dir.join("0003_note.sql"))?;
+    assert!(
+        squashed.contains("-- dialect: postgres") && squashed.contains("CREATE TABLE \"job\""),
+        "{squashed}"
+    );
+    let run = db("v2", &at(dir, url, &["upgrade"]))?;
+    assert!(
+        run.ok && run.out.contains("which a squash made of them"),
+        "{}",
+        run.out
+    );
+    let run = db("v2", &at(dir, url, &["verify"]))?;
+    assert!(run.ok, "{}", run.out);
+    Ok(())
+}

@@ -171,7 +171,7 @@ pub fn differences(client: &mut Client, schema: &Schema) -> Result<Vec<Differenc
 
 /// A transaction whose search path is a new, empty schema: rolling it back
 /// removes the schema and everything in it.
-fn scratch(client: &mut Client) -> Result<Transaction<'_>> {
+pub(crate) fn scratch(client: &mut Client) -> Result<Transaction<'_>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
@@ -188,7 +188,7 @@ fn scratch(client: &mut Client) -> Result<Transaction<'_>> {
 
 /// Runs every up part of `history` (in the scratch schema) and reads what
 /// they made.
-fn replay_in(tx: &mut impl GenericClient, history: &History) -> Result<Live> {
+pub(crate) fn replay_in(tx: &mut impl GenericClient, history: &History) -> Result<Live> {
     for m in &history.migrations {
         if !m.rust_steps(Direction::Up).is_empty() {
             tracing::warn!(revision = %m.revision, "the replay skips Rust steps on PostgreSQL");

@@ -45,12 +45,14 @@ mod ledger;
 mod lexer;
 mod render;
 mod rows;
+mod team;
 mod types;
 
 pub use self::apply::{Migrator, migrate};
 pub use self::copy::{Copied, copy_from_sqlite};
 pub use self::generate::{check, differences, generate};
 pub use self::rows::Rows;
+pub use self::team::{merge, squash};
 /// The `postgres` client's connection, as these functions take it (the
 /// same crate and version your application uses through stillroom).
 pub use postgres::Client;
