@@ -15,7 +15,11 @@ const SIGNATURE: &str = "fn NAME(step: &mut stillroom::Step<'_>) -> stillroom::S
 /// The attribute's expansion: the function as written, and its
 /// registration.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let (name, krate) = parse_args(args)?;
+    let Args {
+        name,
+        krate,
+        postgres,
+    } = parse_args(args)?;
     let ident = signature(item.clone())?;
     let name = match name {
         Some(lit) => {
@@ -39,11 +43,25 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let krate = krate.map_or_else(|| quote!(::stillroom), |p| p.to_token_stream());
     // Spanned at the function's name: a signature that does not coerce to
     // `StepFn` is reported there.
-    let run = quote_spanned!(ident.span()=> #krate::__private::step_fn(#ident));
+    // A step for a PostgreSQL history takes `&mut stillroom::postgres::Step`
+    // (the runtime's `postgres` feature); a wrong shape is a type error at
+    // the function's name either way.
+    let (registered, wrap) = if postgres {
+        (
+            quote!(RegisteredPostgresStep),
+            quote_spanned!(ident.span()=> postgres_step_fn),
+        )
+    } else {
+        (
+            quote!(RegisteredStep),
+            quote_spanned!(ident.span()=> step_fn),
+        )
+    };
+    let run = quote_spanned!(ident.span()=> #krate::__private::#wrap(#ident));
     Ok(quote! {
         #item
         #krate::__private::inventory::submit! {
-            #krate::__private::RegisteredStep {
+            #krate::__private::#registered {
                 name: #name,
                 run: #run,
                 location: ::core::concat!(::core::file!(), ":", ::core::line!()),
@@ -52,11 +70,30 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenS
     })
 }
 
-fn parse_args(args: TokenStream) -> syn::Result<(Option<LitStr>, Option<Path>)> {
+/// What `#[stillroom::step(...)]` was given.
+struct Args {
+    name: Option<LitStr>,
+    krate: Option<Path>,
+    /// The step runs in PostgreSQL revisions.
+    postgres: bool,
+}
+
+fn parse_args(args: TokenStream) -> syn::Result<Args> {
     let mut name = None;
     let mut krate = None;
+    let mut postgres = false;
     syn::meta::parser(|meta| {
-        if meta.path.is_ident("name") {
+        if meta.path.is_ident("postgres") {
+            if postgres {
+                return Err(meta.error("`postgres` is given twice"));
+            }
+            if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                return Err(meta.error(
+                    "`postgres` takes no value: `#[stillroom::step(postgres)]` registers a step for PostgreSQL revisions",
+                ));
+            }
+            postgres = true;
+        } else if meta.path.is_ident("name") {
             if name.is_some() {
                 return Err(meta.error("`name` is given twice"));
             }
@@ -75,13 +112,17 @@ fn parse_args(args: TokenStream) -> syn::Result<(Option<LitStr>, Option<Path>)> 
             })?);
         } else {
             return Err(meta.error(
-                "unknown step attribute; `#[stillroom::step]` takes `name = \"...\"` and `crate = path`",
+                "unknown step attribute; `#[stillroom::step]` takes `name = \"...\"`, `crate = path` and `postgres` (a step for PostgreSQL revisions, taking `&mut stillroom::postgres::Step<'_>`)",
             ));
         }
         Ok(())
     })
     .parse2(args)?;
-    Ok((name, krate))
+    Ok(Args {
+        name,
+        krate,
+        postgres,
+    })
 }
 
 /// The function's name, after checking the shape of its signature: a free

@@ -653,7 +653,14 @@ impl<'a> Cli<'a> {
                         "merge",
                         GenerateOptions::default(),
                     )?;
-                    return print_generated(generated, dir, "merge", None, out);
+                    return print_generated(
+                        generated,
+                        dir,
+                        "merge",
+                        None,
+                        crate::Dialect::Postgres,
+                        out,
+                    );
                 }
                 Ok(FAILED)
             }
@@ -687,7 +694,7 @@ impl<'a> Cli<'a> {
                         "wrote {} (its up part runs the Rust step `{step}`; SQL may go before or after the `-- rust:` line)",
                         path.display()
                     );
-                    print_step_skeleton(step);
+                    print_step_skeleton(step, crate::Dialect::Sqlite);
                 }
                 None => {
                     let path = empty_revision(dir, message)?;
@@ -700,7 +707,14 @@ impl<'a> Cli<'a> {
             return Ok(OK);
         }
         let generated = generate(dir, self.models()?, message, options)?;
-        print_generated(generated, dir, message, step.as_deref(), out)
+        print_generated(
+            generated,
+            dir,
+            message,
+            step.as_deref(),
+            crate::Dialect::Sqlite,
+            out,
+        )
     }
 
     fn models(&self) -> Result<&'a Schema> {
@@ -769,10 +783,19 @@ impl<'a> Cli<'a> {
                 allow_loss_of,
                 rust,
             } => {
-                if rust.is_some() {
-                    return Err(Error::Unsupported {
-                        message: "Rust steps run on SQLite only for now: write the data migration in SQL for PostgreSQL (nothing was written)".into(),
-                    });
+                if let (false, Some(step)) = (autogenerate, &rust) {
+                    let path = crate::autogenerate::step_revision_in(
+                        dir,
+                        &message,
+                        step,
+                        crate::Dialect::Postgres,
+                    )?;
+                    anstream::println!(
+                        "wrote {} (its up part runs the Rust step `{step}`; SQL may go before or after the `-- rust:` line)",
+                        path.display()
+                    );
+                    print_step_skeleton(step, crate::Dialect::Postgres);
+                    return Ok(OK);
                 }
                 if !autogenerate {
                     let path = crate::autogenerate::empty_revision_in(
@@ -789,11 +812,18 @@ impl<'a> Cli<'a> {
                 let options = GenerateOptions {
                     allow_data_loss,
                     allow_loss_of,
-                    rust_step: None,
+                    rust_step: rust.clone(),
                 };
                 let generated =
                     pg::generate(&mut connect()?, dir, self.models()?, &message, options)?;
-                print_generated(generated, dir, &message, None, out)
+                print_generated(
+                    generated,
+                    dir,
+                    &message,
+                    rust.as_deref(),
+                    crate::Dialect::Postgres,
+                    out,
+                )
             }
             Command::Upgrade { target, sql, from } => {
                 let target = parse_target(target.as_deref().unwrap_or("head"));
@@ -1116,17 +1146,18 @@ fn print_generated(
     dir: &Path,
     message: &str,
     step: Option<&str>,
+    dialect: crate::Dialect,
     out: &Output,
 ) -> Result<u8> {
     match generated {
         Generated::NothingToDo => match step {
             Some(step) => {
-                let path = step_revision(dir, message, step)?;
+                let path = crate::autogenerate::step_revision_in(dir, message, step, dialect)?;
                 anstream::println!(
                     "the models have not changed: wrote {}, whose up part is the Rust step `{step}`",
                     path.display()
                 );
-                print_step_skeleton(step);
+                print_step_skeleton(step, dialect);
             }
             None => {
                 anstream::println!("nothing to do: the migrations already match the models")
@@ -1152,7 +1183,7 @@ fn print_generated(
                         out.red("note")
                     );
                 }
-                print_step_skeleton(step);
+                print_step_skeleton(step, dialect);
             }
         }
     }
@@ -1354,10 +1385,23 @@ fn steps_mark(m: &Migration) -> String {
 
 /// The function a new `-- rust: NAME` line needs, to paste into the
 /// application.
-fn print_step_skeleton(step: &str) {
-    let registered = crate::apply::step::is_registered(step);
+fn print_step_skeleton(step: &str, dialect: crate::Dialect) {
+    let (registered, skeleton) = match dialect {
+        crate::Dialect::Sqlite => (
+            crate::apply::step::is_registered(step),
+            format!(
+                "    #[stillroom::step]\n    fn {step}(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {{\n        // Read and write the tables as they are at this revision, not through the models:\n        // step.for_each(\"SELECT id, ... FROM ...\", [], |row| {{ let id: i64 = row.get(\"id\")?; Ok(()) }})?;\n        Ok(())\n    }}\n"
+            ),
+        ),
+        crate::Dialect::Postgres => (
+            postgres_step_registered(step),
+            format!(
+                "    #[stillroom::step(postgres)]\n    fn {step}(step: &mut stillroom::postgres::Step<'_>) -> stillroom::StepResult {{\n        // Read and write the tables as they are at this revision, not through the models:\n        // for row in step.query(\"SELECT id, ... FROM ...\", &[])? {{ let id: i64 = row.get(\"id\"); }}\n        Ok(())\n    }}\n"
+            ),
+        ),
+    };
     anstream::println!(
-        "{}\n\n    #[stillroom::step]\n    fn {step}(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {{\n        // Read and write the tables as they are at this revision, not through the models:\n        // step.for_each(\"SELECT id, ... FROM ...\", [], |row| {{ let id: i64 = row.get(\"id\")?; Ok(()) }})?;\n        Ok(())\n    }}\n",
+        "{}\n\n{skeleton}",
         if registered {
             format!(
                 "This program already registers a step `{step}`; it runs there. Its function has this shape:"
@@ -1366,6 +1410,16 @@ fn print_step_skeleton(step: &str) {
             "Add the step to the application (until it exists, starting the application refuses, naming it):".to_owned()
         }
     );
+}
+
+#[cfg(feature = "postgres")]
+fn postgres_step_registered(step: &str) -> bool {
+    crate::dialect::postgres::step::is_registered(step)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_step_registered(_: &str) -> bool {
+    false
 }
 
 /// What `merge` did; whether the merged history produces the models'

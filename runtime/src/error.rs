@@ -403,6 +403,17 @@ pub enum Error {
         /// The steps this program registers.
         known: Vec<String>,
     },
+    /// Pending revisions of a PostgreSQL history mark Rust steps this
+    /// program does not register with `#[stillroom::step(postgres)]`;
+    /// nothing was run.
+    #[cfg(feature = "postgres")]
+    #[error("{}", crate::dialect::postgres::step::missing_message(missing, known))]
+    MissingPostgresSteps {
+        /// Each step, with its file, line and revision.
+        missing: Vec<String>,
+        /// The PostgreSQL steps this program registers.
+        known: Vec<String>,
+    },
     /// Two functions register the same Rust step name.
     #[error("two functions register the Rust step `{name}` ({}): rename one with `#[stillroom::step(name = \"...\")]`, and the file's `-- rust:` line with it if it is the one the file means", locations.join(", "))]
     DuplicateStep {

@@ -311,6 +311,10 @@ pub mod __fuzz;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::apply::step::{RegisteredStep, step_fn};
+    #[cfg(feature = "postgres")]
+    pub use crate::dialect::postgres::step::{
+        RegisteredStep as RegisteredPostgresStep, step_fn as postgres_step_fn,
+    };
     pub use crate::history::embedded::{DefaultMigrations, EmbeddedFile};
     pub use crate::model::Statements;
     pub use crate::model::registry::ModelEntry;

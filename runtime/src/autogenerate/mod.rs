@@ -387,15 +387,28 @@ pub(crate) fn empty_revision_in(dir: &Path, message: &str, dialect: Dialect) -> 
 /// # }
 /// ```
 pub fn step_revision(dir: &Path, message: &str, step: &str) -> Result<PathBuf> {
+    let dialect = History::read(dir)?.dialect();
+    step_revision_in(dir, message, step, dialect)
+}
+
+/// [`step_revision`] for `dialect` (which the first revision of a history
+/// decides; the others must agree).
+pub(crate) fn step_revision_in(
+    dir: &Path,
+    message: &str,
+    step: &str,
+    dialect: Dialect,
+) -> Result<PathBuf> {
     check_step_name(step)?;
     let history = History::read(dir)?;
+    history.expect_dialect(dialect)?;
     let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message)?;
     let migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
-        dialect: history.dialect(),
+        dialect,
         requires: None,
         foreign_keys_off: false,
         data_loss: Vec::new(),

@@ -327,18 +327,53 @@ fn the_workflow_through_the_command_line() -> TestResult {
     let by_hand = std::fs::read_to_string(s.dir.join("0003_by_hand.sql"))?;
     assert!(by_hand.contains("-- dialect: postgres"), "{by_hand}");
 
+    // A data migration in Rust: the file marks the step, and the program
+    // is shown the function to add.
+    let run = db(
+        "v2",
+        &[
+            "--dir",
+            dir,
+            "--database",
+            url,
+            "revision",
+            "-m",
+            "fill",
+            "--rust",
+            "fill_notes",
+        ],
+    )?;
+    assert!(
+        run.ok
+            && run.out.contains("#[stillroom::step(postgres)]")
+            && run
+                .out
+                .contains("fn fill_notes(step: &mut stillroom::postgres::Step<'_>)"),
+        "{}",
+        run.out
+    );
+    let fill = std::fs::read_to_string(s.dir.join("0004_fill.sql"))?;
+    assert!(
+        fill.contains("-- dialect: postgres") && fill.contains("-- rust: fill_notes"),
+        "{fill}"
+    );
+    // This program does not register it: the start names it and runs nothing.
+    let run = db("v2", &["--dir", dir, "--database", url, "upgrade"])?;
+    assert!(
+        !run.ok && run.out.contains("`fill_notes` (") && run.out.contains("nothing was run"),
+        "{}",
+        run.out
+    );
+    std::fs::remove_file(s.dir.join("0004_fill.sql"))?;
+
     // What is SQLite's only says so, and changes nothing.
     let before = files(&s.dir);
-    for args in [&["inspect"][..], &["revision", "-m", "x", "--rust", "fill"]] {
-        let mut all = vec!["--dir", dir, "--database", url];
-        all.extend_from_slice(args);
-        let run = db("v2", &all)?;
-        assert!(
-            !run.ok && run.out.contains("SQLite only for now"),
-            "{args:?}: {}",
-            run.out
-        );
-    }
+    let run = db("v2", &["--dir", dir, "--database", url, "inspect"])?;
+    assert!(
+        !run.ok && run.out.contains("SQLite only for now"),
+        "{}",
+        run.out
+    );
     assert_eq!(files(&s.dir), before);
     let run = db("v2", &["--dir", dir, "--database", url, "adopt"])?;
     assert!(

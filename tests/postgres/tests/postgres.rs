@@ -698,7 +698,7 @@ fn the_models_types_are_postgresqls_own() -> TestResult {
     assert_eq!(
         one(
             &mut client,
-            "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'job_check'"
+            "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'job_check' AND connamespace = current_schema()::regnamespace"
         )?,
         "stillroom table check: priority >= 0"
     );

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, Transaction};
 
-use super::backend::{PgDb, no_rust_steps};
+use super::backend::PgDb;
 use super::ledger;
 use crate::apply::runner::{self, Pass};
 use crate::apply::{Adoption, Report, Status, Target};
@@ -224,7 +224,15 @@ impl<'a> Migrator<'a> {
         };
         let direction = if up { Direction::Up } else { Direction::Down };
         let parts: Vec<&crate::history::Migration> = range.iter().map(|&i| &history[i]).collect();
-        no_rust_steps(&parts.iter().map(|&m| (m, direction)).collect::<Vec<_>>())?;
+        if let Some((m, step)) = parts
+            .iter()
+            .find_map(|m| Some((m, m.rust_steps(direction).first()?.name)))
+        {
+            return Err(Error::OfflineStep {
+                revision: m.revision.clone(),
+                step: step.to_owned(),
+            });
+        }
         let at = start.checked_sub(1).map(|i| history[i].revision.as_str());
         let mut out = format!(
             "-- stillroom: {} -> {} (PostgreSQL; run with psql: any error rolls it all back)\nBEGIN;\nSELECT {LOCK};\n{}\n",

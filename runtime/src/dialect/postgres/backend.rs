@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use postgres::{GenericClient, Statement, Transaction};
 
 use super::introspect::introspect;
-use super::lexer::{forbidden, split};
+use super::lexer::{Statement as Part, forbidden, split};
 use super::{PgStatementError, adopt, describe, ledger, types};
 use crate::apply::ledger::Applied;
 use crate::apply::{Adoption, Migrator};
@@ -106,7 +106,7 @@ impl Backend for PgDb<'_, '_, '_> {
     }
 
     fn check_parts(&self, parts: &[(&Migration, Direction)]) -> Result<()> {
-        no_rust_steps(parts)
+        super::step::check(parts)
     }
 
     /// PostgreSQL alters tables in place: no part turns foreign keys off.
@@ -116,7 +116,7 @@ impl Backend for PgDb<'_, '_, '_> {
 
     fn run(&mut self, m: &Migration, direction: Direction) -> Result<Duration> {
         let started = Instant::now();
-        run_part(self.tx, m, direction)?;
+        run_part_with(self.tx, m, direction, true)?;
         Ok(started.elapsed())
     }
 
@@ -191,32 +191,25 @@ fn catalog_fingerprint(client: &mut impl GenericClient) -> Result<String> {
     Ok(row.get(0))
 }
 
-/// Rust steps take a SQLite connection: on PostgreSQL a revision with one is
-/// refused before anything runs.
-pub(crate) fn no_rust_steps(parts: &[(&Migration, Direction)]) -> Result<()> {
-    for (m, direction) in parts {
-        if let Some(step) = m.rust_steps(*direction).first() {
-            return Err(Error::Unsupported {
-                message: format!(
-                    "revision `{}` ({}:{}) runs the Rust step `{}`, and Rust steps run on SQLite only for now: write the data migration in SQL for PostgreSQL (nothing was changed)",
-                    m.revision,
-                    m.path.display(),
-                    step.line,
-                    step.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// Runs one part of `m`, statement by statement, inside the caller's
-/// transaction; an error names the revision, the file and line, the
-/// statement and PostgreSQL's message.
+/// transaction, passing over its `-- rust:` lines (a replay's: the steps
+/// need the application's rows); an error names the revision, the file and
+/// line, the statement and PostgreSQL's message.
 pub(crate) fn run_part(
     client: &mut impl GenericClient,
     m: &Migration,
     direction: Direction,
+) -> Result<()> {
+    run_part_with(client, m, direction, false)
+}
+
+/// [`run_part`]; with `steps`, the Rust steps its `-- rust:` lines mark
+/// run where they are marked (`step.rs`).
+pub(crate) fn run_part_with(
+    client: &mut impl GenericClient,
+    m: &Migration,
+    direction: Direction,
+    steps: bool,
 ) -> Result<()> {
     let (sql, first_line) = match direction {
         Direction::Up => (m.up.as_str(), m.lines.0),
@@ -231,7 +224,8 @@ pub(crate) fn run_part(
         },
     };
     let statements = split(sql);
-    let line_of = |statement: &super::lexer::Statement<'_>| {
+    // Saturating: `lines` is a public field, so any value may come here.
+    let line_of = |statement: &Part<'_>| {
         first_line
             .max(1)
             .saturating_add(statement.line.saturating_sub(1))
@@ -245,9 +239,33 @@ pub(crate) fn run_part(
             });
         }
     }
-    // The whole part in one round trip, inside a savepoint; if it fails,
-    // back to the savepoint and statement by statement, to name the one
-    // that fails with its line. (One statement runs as it is.)
+    let markers = if steps {
+        m.rust_steps(direction)
+    } else {
+        Vec::new()
+    };
+    let mut rest = statements.as_slice();
+    for marker in &markers {
+        let before = rest
+            .iter()
+            .position(|s| line_of(s) > marker.line)
+            .unwrap_or(rest.len());
+        run_statements(client, m, &rest[..before], &line_of)?;
+        rest = &rest[before..];
+        super::step::run(client, m, direction, marker.name, marker.line)?;
+    }
+    run_statements(client, m, rest, &line_of)
+}
+
+/// Runs `statements` of `m`: in one round trip, inside a savepoint; if
+/// that fails, back to the savepoint and statement by statement, to name
+/// the one that fails with its line. (One statement runs as it is.)
+fn run_statements(
+    client: &mut impl GenericClient,
+    m: &Migration,
+    statements: &[Part<'_>],
+    line_of: &dyn Fn(&Part<'_>) -> usize,
+) -> Result<()> {
     if statements.len() > 1 {
         let joined: Vec<&str> = statements.iter().map(|s| s.sql).collect();
         // The savepoint on its own: PostgreSQL parses a whole batch before
@@ -264,7 +282,7 @@ pub(crate) fn run_part(
         }
         client.batch_execute("ROLLBACK TO SAVEPOINT stillroom_part")?;
     }
-    for statement in &statements {
+    for statement in statements {
         let line = line_of(statement);
         client.batch_execute(statement.sql).map_err(|e| {
             Error::PostgresStatement(Box::new(PgStatementError {

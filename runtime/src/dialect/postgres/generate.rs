@@ -43,10 +43,10 @@ pub fn generate(
     message: &str,
     options: GenerateOptions,
 ) -> Result<Generated> {
-    if options.rust_step.is_some() {
-        return Err(Error::Unsupported {
-            message: "Rust steps run on SQLite only for now: write the data migration in SQL for PostgreSQL".into(),
-        });
+    if let Some(name) = &options.rust_step
+        && let Some(why) = crate::apply::step::bad_name(name)
+    {
+        return Err(Error::BadTarget { message: why });
     }
     let history = History::read(dir)?;
     history.expect_dialect(Dialect::Postgres)?;
@@ -87,7 +87,14 @@ pub fn generate(
         data_loss: up.data_loss.clone(),
         down_data_loss: Vec::new(),
         replaces: Vec::new(),
-        up: format!("{notes}{}", render(&up.ops, &before)),
+        up: format!(
+            "{notes}{}{}",
+            render(&up.ops, &before),
+            options
+                .rust_step
+                .as_ref()
+                .map_or_else(String::new, |name| format!("\n-- rust: {name}\n"))
+        ),
         down: None,
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),

@@ -45,6 +45,7 @@ mod ledger;
 mod lexer;
 mod render;
 mod rows;
+pub(crate) mod step;
 mod team;
 mod types;
 
@@ -52,6 +53,7 @@ pub use self::apply::{Migrator, migrate};
 pub use self::copy::{Copied, copy_from_sqlite};
 pub use self::generate::{check, differences, generate};
 pub use self::rows::Rows;
+pub use self::step::{Step, StepFn};
 pub use self::team::{merge, squash};
 /// The `postgres` client's connection, as these functions take it (the
 /// same crate and version your application uses through stillroom).
