@@ -770,11 +770,6 @@ impl<'a> Cli<'a> {
             Some(schema) => migrator.schema(schema),
             None => migrator,
         };
-        let not_yet = |what: &str| Error::Unsupported {
-            message: format!(
-                "`db {what}` works on SQLite only for now; on PostgreSQL, see docs/POSTGRES.md"
-            ),
-        };
         match command {
             Command::Revision {
                 message,
@@ -907,7 +902,9 @@ impl<'a> Cli<'a> {
                 }
                 Ok(OK)
             }
-            Command::Inspect { .. } => Err(not_yet("inspect")),
+            Command::Inspect { output } => {
+                write_inspected(&pg::inspect(&mut connect()?)?, output.as_deref())
+            }
             Command::AcceptEdited { revision } => {
                 migrator.accept_edited(&mut connect()?, &revision)?;
                 anstream::println!("accepted the current text of {revision}");
@@ -1102,21 +1099,7 @@ impl Session<'_, '_> {
     }
 
     fn inspect(&self, db: Option<&Path>, output: Option<&Path>) -> Result<u8> {
-        let source = crate::inspect(&self.cli.open_read_only(db)?)?;
-        match output {
-            Some(path) => {
-                std::fs::write(path, &source).map_err(|e| Error::Io {
-                    path: path.to_owned(),
-                    source: e,
-                })?;
-                anstream::eprintln!(
-                    "wrote {}: review it, then generate the first revision from it",
-                    path.display()
-                );
-            }
-            None => anstream::print!("{source}"),
-        }
-        Ok(OK)
+        write_inspected(&crate::inspect(&self.cli.open_read_only(db)?)?, output)
     }
 
     fn stamp(&self, db: Option<&Path>, target: &Target) -> Result<u8> {
@@ -1420,6 +1403,24 @@ fn postgres_step_registered(step: &str) -> bool {
 #[cfg(not(feature = "postgres"))]
 fn postgres_step_registered(_: &str) -> bool {
     false
+}
+
+/// `inspect`'s source, to `output` or standard output.
+fn write_inspected(source: &str, output: Option<&Path>) -> Result<u8> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, source).map_err(|e| Error::Io {
+                path: path.to_owned(),
+                source: e,
+            })?;
+            anstream::eprintln!(
+                "wrote {}: review it, then generate the first revision from it",
+                path.display()
+            );
+        }
+        None => anstream::print!("{source}"),
+    }
+    Ok(OK)
 }
 
 /// What `merge` did; whether the merged history produces the models'

@@ -299,6 +299,12 @@ pub use stillroom_macros::embed_migrations;
 /// see [`Step`]. The step also runs when the history is replayed in memory
 /// (`generate`, `check`, `merge`, `squash`), on the schema without rows
 /// ([`Step::replaying`]).
+///
+/// `#[stillroom::step(postgres)]` registers a step for a PostgreSQL history
+/// instead (feature `postgres`): the function takes
+/// `&mut stillroom::postgres::Step<'_>`, which runs statements on the
+/// migration's transaction with the `postgres` crate's parameters. A
+/// PostgreSQL replay passes over steps.
 pub use stillroom_macros::step;
 
 /// What the fuzz targets in `fuzz/` call besides the public API. Not a

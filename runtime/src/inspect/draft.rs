@@ -6,12 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::attr_sql::{default_text, double_quoted_string, expression_text};
 use super::names::{FieldName, field_names, snake_case};
 use super::source::{Field, Item, Model, comment_text};
-use super::types::{Base, choose, is_bool_check};
+use super::types::{Base, choose_in, is_bool_check};
+use crate::dialect::Dialect;
 use crate::dialect::sqlite::sql_text;
-use crate::schema::{Action, Column, ForeignKey, Index, Schema, SqlType, Table};
+use crate::schema::{Action, Column, ForeignKey, Index, Schema, Table};
 
 /// A model being drafted from its table.
 struct Draft<'a> {
+    dialect: Dialect,
     table: &'a Table,
     fields: Vec<FieldName>,
     /// Struct attributes, one `#[model(...)]` each.
@@ -30,6 +32,7 @@ struct Draft<'a> {
 /// every index name of the database (lower-cased): an index that replaces
 /// a UNIQUE constraint takes a name not among them, and adds it.
 pub(super) fn model(
+    dialect: Dialect,
     schema: &Schema,
     table: &Table,
     name: String,
@@ -37,6 +40,7 @@ pub(super) fn model(
 ) -> Model {
     let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let mut d = Draft {
+        dialect,
         table,
         fields: field_names(&columns),
         attrs: Vec::new(),
@@ -92,8 +96,12 @@ impl Draft<'_> {
     fn key(&mut self) {
         let key = &self.table.primary_key.columns;
         if key.is_empty() {
+            let stand_in = match self.dialect {
+                Dialect::Sqlite => " (SQLite's rowid stands in for one)",
+                Dialect::Postgres => "",
+            };
             self.notes.push(format!(
-                "table {} has no primary key (SQLite's rowid stands in for one), and a model needs \
+                "table {} has no primary key{stand_in}, and a model needs \
                  one: mark the column or columns that identify a row with `#[model(primary_key)]`; \
                  until then this model does not compile",
                 code(&self.table.name)
@@ -238,9 +246,10 @@ impl Draft<'_> {
         }
         let key = &self.table.primary_key;
         let single_key = key.columns.len() == 1 && key.columns[0] == column.name;
-        let choice = choose(column, !(single_key && key.autoincrement));
+        let (choice, declared, notes) =
+            choose_in(self.dialect, column, !(single_key && key.autoincrement));
         let mut f = Field {
-            notes: choice.note.into_iter().collect(),
+            notes,
             attrs: Vec::new(),
             ident: name.ident.clone(),
             ty: choice.base.rust().to_owned(),
@@ -254,7 +263,9 @@ impl Draft<'_> {
         if !name.exact {
             f.attrs.push(Item::Str("column", column.name.clone()));
         }
-        sql_type(column, choice.base, &mut f);
+        if let Some(declared) = declared {
+            f.attrs.push(Item::Str("sql_type", declared));
+        }
         if let Some(flag) = self.index_flags.get(&i) {
             f.attrs.push(Item::Word((*flag).into()));
         }
@@ -394,25 +405,6 @@ fn actions(fk: &ForeignKey) -> Vec<Item> {
         }
     }
     out
-}
-
-/// `sql_type = "..."` when the declared type is not the one the Rust type
-/// gives.
-fn sql_type(column: &Column, base: Base, f: &mut Field) {
-    if column.sql_type == base.sql_type() {
-        return;
-    }
-    if column.sql_type == SqlType::Declared(String::new()) {
-        f.notes.push(
-            "differs: no declared type (values are stored as given, and `Value` reads them all); \
-             a model column needs one, and BLOB stores values the same way"
-                .into(),
-        );
-        f.attrs.push(Item::Str("sql_type", "BLOB".into()));
-    } else {
-        let declared = column.sql_type.as_sql().to_owned();
-        f.attrs.push(Item::Str("sql_type", declared));
-    }
 }
 
 /// `default = "..."`, in a form the derive takes.

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use rusqlite::Connection;
 
+use crate::dialect::Dialect;
 use crate::dialect::sqlite::introspect::{LiveSchema, SchemaObject, introspect};
 use crate::schema::{Problem, Schema};
 use crate::{Result, Table};
@@ -113,6 +114,12 @@ pub fn inspect(conn: &Connection) -> Result<String> {
 /// # Ok::<(), stillroom::SchemaError>(())
 /// ```
 pub fn models_source(live: &LiveSchema) -> String {
+    models_source_in(Dialect::Sqlite, live)
+}
+
+/// [`models_source`] for a `dialect` database (`live` read by its
+/// introspection).
+pub(crate) fn models_source_in(dialect: Dialect, live: &LiveSchema) -> String {
     let tables = live.schema.tables();
     let mut index_names: BTreeSet<String> = tables
         .iter()
@@ -121,19 +128,40 @@ pub fn models_source(live: &LiveSchema) -> String {
     let (blank, named): (Vec<_>, Vec<_>) = tables.iter().partition(|t| t.name.trim().is_empty());
     let struct_names =
         names::struct_names(&named.iter().map(|t| t.name.as_str()).collect::<Vec<_>>());
-    let mut out = header(live, &blank);
+    let mut models = String::new();
+    let mut features = BTreeSet::new();
     for (table, name) in named.into_iter().zip(struct_names) {
-        out.push('\n');
-        let model = draft::model(&live.schema, table, name, &mut index_names);
-        out.push_str(&source::model(&model));
+        models.push('\n');
+        let table = as_declared(dialect, table, &mut features);
+        let model = draft::model(dialect, &live.schema, &table, name, &mut index_names);
+        models.push_str(&source::model(&model));
     }
-    out
+    header(dialect, live, &blank, &features) + &models
 }
 
-/// What the source is and what to do with it.
-const INTRODUCTION: &str = "\
-Models of the tables of an existing SQLite database, written by `stillroom::inspect`.
+/// `table` as its model declares it. On PostgreSQL, STRICT means nothing
+/// (a model keeps the default), and the stillroom features its fields'
+/// types need go into `features`.
+fn as_declared<'t>(
+    dialect: Dialect,
+    table: &'t Table,
+    features: &mut BTreeSet<&'static str>,
+) -> std::borrow::Cow<'t, Table> {
+    if dialect == Dialect::Sqlite {
+        return std::borrow::Cow::Borrowed(table);
+    }
+    let mut declared = table.clone();
+    declared.strict = true;
+    for column in &table.columns {
+        let (choice, _, _) = types::choose_in(dialect, column, false);
+        features.extend(choice.base.feature());
+    }
+    std::borrow::Cow::Owned(declared)
+}
 
+/// What the source is and what to do with it (after its first line, which
+/// names the database).
+const INTRODUCTION: &str = "\
 Review them: the names of structs and fields, the Rust type chosen for each column,
 and every note. A note starting with \"differs:\" marks what a model cannot declare
 exactly; there the database differs from these models.
@@ -146,13 +174,37 @@ stored value fits it (`db adopt --sql` shows the conversion first).";
 
 /// The header: what the source is, what to do with it, what stillroom
 /// would refuse in it, and what it leaves out.
-fn header(live: &LiveSchema, blank: &[&Table]) -> String {
-    let mut lines: Vec<String> = INTRODUCTION.lines().map(String::from).collect();
-    let refused: Vec<String> = refused(live).iter().flat_map(|p| list_item(p)).collect();
+fn header(
+    dialect: Dialect,
+    live: &LiveSchema,
+    blank: &[&Table],
+    features: &BTreeSet<&'static str>,
+) -> String {
+    let mut lines: Vec<String> = vec![match dialect {
+        Dialect::Sqlite => {
+            "Models of the tables of an existing SQLite database, written by `stillroom::inspect`."
+                .to_owned()
+        }
+        Dialect::Postgres => "Models of the tables of an existing PostgreSQL schema, written by `stillroom::postgres::inspect`.".to_owned(),
+    }];
+    lines.push(String::new());
+    lines.extend(INTRODUCTION.lines().map(String::from));
+    if !features.is_empty() {
+        let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+        lines.push(String::new());
+        lines.push(format!(
+            "Their field types need stillroom's features {} (and those crates).",
+            list.join(", ")
+        ));
+    }
+    let refused: Vec<String> = refused(dialect, live)
+        .iter()
+        .flat_map(|p| list_item(p))
+        .collect();
     if !refused.is_empty() {
         lines.push(String::new());
         lines.push(
-            "stillroom refuses these models as they are (SQLite took what they declare): fix"
+            "stillroom refuses these models as they are (the database took what they declare): fix"
                 .into(),
         );
         lines.push("them, and the database with them, before generating a revision:".into());
@@ -186,9 +238,18 @@ fn header(live: &LiveSchema, blank: &[&Table]) -> String {
 /// What a model set of these tables would be refused for (a foreign key to
 /// a missing table, or between columns of different types, ...), as the
 /// models spell their foreign keys. A missing key has its own note.
-fn refused(live: &LiveSchema) -> Vec<String> {
+fn refused(dialect: Dialect, live: &LiveSchema) -> Vec<String> {
     let mut tables = live.schema.tables().to_vec();
     for table in &mut tables {
+        if dialect == Dialect::Postgres {
+            // The models' columns as the derive builds them: each field's
+            // SQLite type, which the rules are written for.
+            table.strict = true;
+            for column in &mut table.columns {
+                let (choice, _, _) = types::choose_in(dialect, column, false);
+                column.sql_type = choice.base.sqlite_type();
+            }
+        }
         for fk in &mut table.foreign_keys {
             *fk = draft::resolved(fk, &live.schema);
         }

@@ -1,6 +1,9 @@
-//! The Rust type of a column: from its declared type (by SQLite's affinity
-//! rules on a non-STRICT table) and its bool CHECK.
+//! The Rust type of a column. On SQLite: from its declared type (by
+//! SQLite's affinity rules on a non-STRICT table) and its bool CHECK. On
+//! PostgreSQL: the Rust type whose PostgreSQL type (`Kind`) the column has,
+//! else `String` with the column's type as `sql_type`.
 
+use crate::dialect::Dialect;
 use crate::dialect::sqlite::sql_text;
 use crate::model::column_type::ValueCheck;
 use crate::schema::{Column, SqlType};
@@ -20,6 +23,24 @@ pub(super) enum Base {
     Bytes,
     /// `rusqlite::types::Value`: ANY, every value as it is stored.
     Value,
+    /// `i32`: PostgreSQL's INTEGER.
+    I32,
+    /// `i16`: SMALLINT.
+    I16,
+    /// `f32`: PostgreSQL's REAL.
+    F32,
+    /// `chrono::NaiveDate`: DATE.
+    Date,
+    /// `chrono::NaiveTime`: TIME.
+    Time,
+    /// `chrono::NaiveDateTime`: TIMESTAMP.
+    Timestamp,
+    /// `chrono::DateTime<chrono::Utc>`: TIMESTAMPTZ.
+    TimestampTz,
+    /// `uuid::Uuid`: UUID.
+    Uuid,
+    /// `serde_json::Value`: JSONB.
+    Json,
 }
 
 impl Base {
@@ -32,16 +53,38 @@ impl Base {
             Self::String => "String",
             Self::Bytes => "Vec<u8>",
             Self::Value => "stillroom::rusqlite::types::Value",
+            Self::I32 => "i32",
+            Self::I16 => "i16",
+            Self::F32 => "f32",
+            Self::Date => "chrono::NaiveDate",
+            Self::Time => "chrono::NaiveTime",
+            Self::Timestamp => "chrono::NaiveDateTime",
+            Self::TimestampTz => "chrono::DateTime<chrono::Utc>",
+            Self::Uuid => "uuid::Uuid",
+            Self::Json => "serde_json::Value",
         }
     }
 
-    /// The declared type its `ColumnType` gives.
-    pub(super) fn sql_type(self) -> SqlType {
+    /// The stillroom feature the type needs, if any.
+    pub(super) fn feature(self) -> Option<&'static str> {
         match self {
-            Self::I64 | Self::Bool => SqlType::Integer,
-            Self::F64 => SqlType::Real,
-            Self::String => SqlType::Text,
-            Self::Bytes => SqlType::Blob,
+            Self::Date | Self::Time | Self::Timestamp | Self::TimestampTz => Some("chrono"),
+            Self::Uuid => Some("uuid"),
+            Self::Json => Some("serde_json"),
+            _ => None,
+        }
+    }
+
+    /// The SQLite type its `ColumnType` gives.
+    pub(super) fn sqlite_type(self) -> SqlType {
+        match self {
+            Self::I64 | Self::Bool | Self::I32 | Self::I16 => SqlType::Integer,
+            Self::F64 | Self::F32 => SqlType::Real,
+            Self::String | Self::Date | Self::Time | Self::Timestamp | Self::TimestampTz => {
+                SqlType::Text
+            }
+            Self::Json => SqlType::Text,
+            Self::Bytes | Self::Uuid => SqlType::Blob,
             Self::Value => SqlType::Any,
         }
     }
@@ -55,8 +98,126 @@ pub(super) struct Choice {
     pub(super) note: Option<String>,
 }
 
-/// The Rust type for `column`. `may_be_bool` is false where `bool` cannot go
-/// (an AUTOINCREMENT key must be `i64`).
+/// The type for `column` of a `dialect` database, with the `sql_type`
+/// attribute it needs (when the Rust type alone does not give the
+/// column's type) and the notes on both. `may_be_bool` is false where
+/// `bool` cannot go (an AUTOINCREMENT key must be an integer).
+pub(super) fn choose_in(
+    dialect: Dialect,
+    column: &Column,
+    may_be_bool: bool,
+) -> (Choice, Option<String>, Vec<String>) {
+    match dialect {
+        Dialect::Sqlite => {
+            let choice = choose(column, may_be_bool);
+            let mut notes: Vec<String> = choice.note.clone().into_iter().collect();
+            let attr = sqlite_attr(column, choice.base, &mut notes);
+            (choice, attr, notes)
+        }
+        // A model's PostgreSQL type is its Rust type's: no `sql_type`.
+        Dialect::Postgres => {
+            let choice = postgres(column);
+            let notes = choice.note.clone().into_iter().collect();
+            (choice, None, notes)
+        }
+    }
+}
+
+/// `sql_type = "..."` on SQLite, when the declared type is not the one the
+/// Rust type gives.
+fn sqlite_attr(column: &Column, base: Base, notes: &mut Vec<String>) -> Option<String> {
+    if column.sql_type == base.sqlite_type() {
+        return None;
+    }
+    if column.sql_type == SqlType::Declared(String::new()) {
+        notes.push(
+            "differs: no declared type (values are stored as given, and `Value` reads them all); \
+             a model column needs one, and BLOB stores values the same way"
+                .into(),
+        );
+        Some("BLOB".into())
+    } else {
+        Some(column.sql_type.as_sql().to_owned())
+    }
+}
+
+/// The PostgreSQL type a Rust type gives (its `Kind`'s).
+fn postgres_type(base: Base) -> Option<&'static str> {
+    Some(match base {
+        Base::I64 => "BIGINT",
+        Base::I32 => "INTEGER",
+        Base::I16 => "SMALLINT",
+        Base::Bool => "BOOLEAN",
+        Base::F64 => "DOUBLE PRECISION",
+        Base::F32 => "REAL",
+        Base::String => "TEXT",
+        Base::Bytes => "BYTEA",
+        Base::Date => "DATE",
+        Base::Time => "TIME",
+        Base::Timestamp => "TIMESTAMP",
+        Base::TimestampTz => "TIMESTAMPTZ",
+        Base::Uuid => "UUID",
+        Base::Json => "JSONB",
+        Base::Value => return None,
+    })
+}
+
+/// The Rust type for a PostgreSQL column (its type as the catalog names it,
+/// in stillroom's one spelling): the one whose `Kind` is that type; else the
+/// nearest, with a `differs:` note saying what adoption does with the
+/// column (converts it when every value survives, refuses otherwise).
+fn postgres(column: &Column) -> Choice {
+    let declared = column.sql_type.as_sql();
+    let exact = [
+        Base::I64,
+        Base::I32,
+        Base::I16,
+        Base::Bool,
+        Base::F64,
+        Base::F32,
+        Base::String,
+        Base::Bytes,
+        Base::Date,
+        Base::Time,
+        Base::Timestamp,
+        Base::TimestampTz,
+        Base::Uuid,
+        Base::Json,
+    ]
+    .into_iter()
+    .find(|&b| postgres_type(b) == Some(declared));
+    if let Some(base) = exact {
+        return Choice { base, note: None };
+    }
+    let base = if declared.starts_with("NUMERIC") || declared == "MONEY" {
+        Base::F64
+    } else if declared == "JSON" {
+        Base::Json
+    } else if declared == "TIMETZ" {
+        Base::Time
+    } else {
+        Base::String
+    };
+    let to = postgres_type(base).unwrap_or("TEXT");
+    let adoption = if Dialect::Postgres.lossless(
+        &SqlType::Declared(declared.to_owned()),
+        &SqlType::Declared(to.to_owned()),
+    ) {
+        "adoption converts the column (every value fits)"
+    } else {
+        "adoption refuses to convert the column, as values could change: keep it out of the models' tables, or convert it by hand first"
+    };
+    Choice {
+        base,
+        note: Some(format!(
+            "differs: the database declares {declared}, which no Rust type gives; `{}` is {to}, and {adoption}",
+            base.rust()
+        )),
+    }
+}
+
+/// The Rust type for `column` on SQLite. `may_be_bool` is false where
+/// `bool` cannot go (an AUTOINCREMENT key must be `i64`).
 pub(super) fn choose(column: &Column, may_be_bool: bool) -> Choice {
     let is_bool = may_be_bool && column.checks.iter().any(|c| is_bool_check(c, &column.name));
     let integer = if is_bool { Base::Bool } else { Base::I64 };

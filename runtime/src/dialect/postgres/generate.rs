@@ -176,6 +176,34 @@ pub fn differences(client: &mut Client, schema: &Schema) -> Result<Vec<Differenc
     ))
 }
 
+/// Reads the tables of the current schema of the database behind `client`
+/// and writes Rust source for them, one `#[derive(stillroom::Model)]`
+/// struct each: what [`stillroom::inspect`](crate::inspect) does for
+/// SQLite, with each column's Rust type the one whose PostgreSQL type it
+/// has (`BIGINT` is `i64`, `TIMESTAMPTZ` `chrono::DateTime<chrono::Utc>`,
+/// `UUID` `uuid::Uuid`, `JSONB` `serde_json::Value`, ...). Where no Rust
+/// type gives the column's type (`VARCHAR(40)`, `NUMERIC(10, 2)`), the
+/// nearest one is chosen with a note saying what adoption does with it.
+///
+/// ```no_run
+/// # fn main() -> stillroom::Result<()> {
+/// let mut client = stillroom::postgres::connect("postgres://app@localhost/app")?;
+/// std::fs::write("src/models.rs", stillroom::postgres::inspect(&mut client)?)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn inspect(client: &mut Client) -> Result<String> {
+    let mut tx = client.transaction()?;
+    let live = introspect(&mut tx)?;
+    tx.rollback()?;
+    let live = crate::LiveSchema {
+        schema: live.schema,
+        unsupported: live.unsupported,
+        ..crate::LiveSchema::default()
+    };
+    Ok(crate::inspect::models_source_in(Dialect::Postgres, &live))
+}
+
 /// A transaction whose search path is a new, empty schema: rolling it back
 /// removes the schema and everything in it.
 pub(crate) fn scratch(client: &mut Client) -> Result<Transaction<'_>> {

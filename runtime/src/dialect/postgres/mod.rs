@@ -51,7 +51,7 @@ mod types;
 
 pub use self::apply::{Migrator, migrate};
 pub use self::copy::{Copied, copy_from_sqlite};
-pub use self::generate::{check, differences, generate};
+pub use self::generate::{check, differences, generate, inspect};
 pub use self::rows::Rows;
 pub use self::step::{Step, StepFn};
 pub use self::team::{merge, squash};
