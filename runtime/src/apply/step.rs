@@ -176,12 +176,31 @@ impl<'a> Lookup<'a> {
 
 /// The message of [`Error::MissingSteps`].
 pub(crate) fn missing_message(missing: &[String], known: &[String]) -> String {
+    missing_steps_message(
+        "",
+        ("#[stillroom::step]", "stillroom::Step"),
+        missing,
+        known,
+        "(or give it to the migrator: `Migrator::steps`). ",
+    )
+}
+
+/// What steps are missing, in `for` (a database's name, or nothing), and
+/// the function to add for the first: `attribute` on a function taking
+/// `step_type`; `hint` goes before the list of the steps the program has.
+pub(crate) fn missing_steps_message(
+    r#for: &str,
+    (attribute, step_type): (&str, &str),
+    missing: &[String],
+    known: &[String],
+    hint: &str,
+) -> String {
     let first = missing
         .first()
         .and_then(|m| m.strip_prefix('`')?.split('`').next())
         .unwrap_or("name");
     format!(
-        "the migrations run Rust steps this program does not register, so nothing was run:\n  - {}\nAdd each to the application:\n\n    #[stillroom::step]\n    fn {first}(step: &mut stillroom::Step<'_>) -> stillroom::StepResult {{\n        Ok(())\n    }}\n\n(or give it to the migrator: `Migrator::steps`). {}",
+        "the migrations run Rust steps this program does not register{for}, so nothing was run:\n  - {}\nAdd each to the application:\n\n    {attribute}\n    fn {first}(step: &mut {step_type}<'_>) -> stillroom::StepResult {{\n        Ok(())\n    }}\n\n{hint}{}",
         missing.join("\n  - "),
         if known.is_empty() {
             "This program registers no steps.".to_owned()
@@ -274,15 +293,7 @@ pub(crate) fn run(
     line: usize,
     lookup: &Lookup<'_>,
 ) -> Result<()> {
-    let failed = |source: Box<dyn std::error::Error + Send + Sync>| {
-        Error::Step(Box::new(StepError {
-            revision: migration.revision.clone(),
-            step: name.to_owned(),
-            path: migration.path.clone(),
-            line,
-            source,
-        }))
-    };
+    let failed = |source| step_failed(migration, name, line, source);
     let Some(found) = lookup.find(name)? else {
         if lookup.replaying {
             tracing::warn!(
@@ -310,14 +321,10 @@ pub(crate) fn run(
         direction,
         replaying: lookup.replaying,
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| match found {
+    let result = guarded(|| match found {
         Found::Given(run) => run(&mut step),
         Found::Registered(run) => run(&mut step),
-    }));
-    let result = match outcome {
-        Ok(result) => result,
-        Err(panic) => Err(format!("it panicked: {}", panic_message(&*panic)).into()),
-    };
+    });
     if conn.is_autocommit() {
         // The step ran COMMIT or ROLLBACK: stillroom's transaction is over.
         return Err(failed(
@@ -343,7 +350,32 @@ pub(crate) fn run(
     }
 }
 
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+/// Runs a step function, a panic becoming its error.
+pub(crate) fn guarded(run: impl FnOnce() -> StepResult) -> StepResult {
+    match catch_unwind(AssertUnwindSafe(run)) {
+        Ok(result) => result,
+        Err(panic) => Err(format!("it panicked: {}", panic_message(&*panic)).into()),
+    }
+}
+
+/// The error of step `name` of `migration`, marked at `line`, that failed
+/// with `source`.
+pub(crate) fn step_failed(
+    migration: &Migration,
+    name: &str,
+    line: usize,
+    source: Box<dyn std::error::Error + Send + Sync>,
+) -> Error {
+    Error::Step(Box::new(StepError {
+        revision: migration.revision.clone(),
+        step: name.to_owned(),
+        path: migration.path.clone(),
+        line,
+        source,
+    }))
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -5,9 +5,10 @@
 //!
 //! Needs `STILLROOM_TEST_POSTGRES`, as the other PostgreSQL tests.
 
-use std::path::PathBuf;
+mod common;
 
-use stillroom::postgres::{Client, Migrator, connect};
+use common::Scratch;
+use stillroom::postgres::Migrator;
 use stillroom::{GenerateOptions, Generated, ModelSet, Schema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -58,47 +59,6 @@ CREATE VIEW admins AS SELECT id, login FROM account WHERE admin;
 INSERT INTO account (login, created, token) VALUES ('ada', now(), gen_random_uuid());
 ";
 
-fn url() -> String {
-    std::env::var("STILLROOM_TEST_POSTGRES").unwrap_or_else(|_| {
-        panic!("set STILLROOM_TEST_POSTGRES: this suite runs against a real server")
-    })
-}
-
-struct Scratch {
-    schema: String,
-    dir: PathBuf,
-}
-
-impl Scratch {
-    fn new(label: &str) -> Result<Self, Box<dyn std::error::Error>> {
-        let schema = format!("inspect_{label}_{}", std::process::id());
-        let dir = std::env::temp_dir().join(format!("stillroom-pg-{schema}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        connect(&url())?.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\""
-        ))?;
-        Ok(Self { schema, dir })
-    }
-
-    fn client(&self) -> Result<Client, Box<dyn std::error::Error>> {
-        let mut client = connect(&url())?;
-        client.batch_execute(&format!("SET search_path TO \"{}\"", self.schema))?;
-        Ok(client)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut client) = connect(&url()) {
-            let _ = client.batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
-                self.schema
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 fn models() -> stillroom::Result<Schema> {
     Ok(ModelSet::new()
         .with::<inspected::Account>()
@@ -109,7 +69,7 @@ fn models() -> stillroom::Result<Schema> {
 
 #[test]
 fn the_models_written_from_a_schema_are_its_own() -> TestResult {
-    let s = Scratch::new("source")?;
+    let s = Scratch::new("inspect_source")?;
     let mut client = s.client()?;
     client.batch_execute(SCHEMA)?;
     let source = stillroom::postgres::inspect(&mut client)?;
@@ -137,7 +97,7 @@ fn the_models_written_from_a_schema_are_its_own() -> TestResult {
 
 #[test]
 fn a_history_generated_from_them_adopts_the_database_with_its_rows() -> TestResult {
-    let s = Scratch::new("adopt")?;
+    let s = Scratch::new("inspect_adopt")?;
     let mut client = s.client()?;
     let schema = models()?;
     match stillroom::postgres::generate(

@@ -4,10 +4,10 @@
 //!
 //! Needs `STILLROOM_TEST_POSTGRES`, as the other PostgreSQL tests.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-use stillroom::postgres::{Client, Migrator, Step, connect};
+use common::Scratch;
+use stillroom::postgres::{Client, Migrator, Step};
 use stillroom::{Error, History, StepResult, Target, Verification};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -54,67 +54,21 @@ fn commits(step: &mut Step<'_>) -> StepResult {
     Ok(())
 }
 
-fn url() -> String {
-    std::env::var("STILLROOM_TEST_POSTGRES").unwrap_or_else(|_| {
-        panic!("set STILLROOM_TEST_POSTGRES: this suite runs against a real server")
-    })
-}
-
-/// A schema of its own and a migrations directory, removed when dropped.
-struct Scratch {
-    schema: String,
-    dir: PathBuf,
-}
-
-impl Scratch {
-    fn new(label: &str) -> Result<Self, Box<dyn std::error::Error>> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let schema = format!(
-            "steps_{label}_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let dir = std::env::temp_dir().join(format!("stillroom-pg-{schema}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        connect(&url())?.batch_execute(&format!("CREATE SCHEMA \"{schema}\""))?;
-        Ok(Self { schema, dir })
-    }
-
-    fn client(&self) -> Result<Client, Box<dyn std::error::Error>> {
-        let mut client = connect(&url())?;
-        client.batch_execute(&format!("SET search_path TO \"{}\"", self.schema))?;
-        Ok(client)
-    }
-
-    /// The history: `0001_jobs` (with two rows inserted by its up part)
-    /// and `0002_NAME`, whose up part runs the step `up` between adding
-    /// `shout` and making it NOT NULL.
-    fn history(&self, up: &str, down: &str) -> Result<History, Box<dyn std::error::Error>> {
-        std::fs::write(
-            self.dir.join("0001_jobs.sql"),
-            "-- stillroom migration\n-- revision: 0001_jobs\n-- parent: none\n-- message: jobs\n-- dialect: postgres\n\n-- migrate:up\nCREATE TABLE job (id BIGINT PRIMARY KEY, title TEXT NOT NULL);\nINSERT INTO job VALUES (1, 'first'), (2, 'second');\n\n-- migrate:down\nDROP TABLE job;\n",
-        )?;
-        std::fs::write(
-            self.dir.join("0002_shout.sql"),
-            format!(
-                "-- stillroom migration\n-- revision: 0002_shout\n-- parent: 0001_jobs\n-- message: shout\n-- dialect: postgres\n\n-- migrate:up\nALTER TABLE job ADD COLUMN shout TEXT;\n-- rust: {up}\nALTER TABLE job ALTER COLUMN shout SET NOT NULL;\n\n-- migrate:down\n-- rust: {down}\nALTER TABLE job DROP COLUMN shout;\n"
-            ),
-        )?;
-        Ok(History::read(&self.dir)?)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut client) = connect(&url()) {
-            let _ = client.batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
-                self.schema
-            ));
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// The history: `0001_jobs` (with two rows inserted by its up part)
+/// and `0002_shout`, whose up part runs the step `up` between adding
+/// `shout` and making it NOT NULL, and whose down part runs `down`.
+fn history(s: &Scratch, up: &str, down: &str) -> Result<History, Box<dyn std::error::Error>> {
+    std::fs::write(
+        s.dir.join("0001_jobs.sql"),
+        "-- stillroom migration\n-- revision: 0001_jobs\n-- parent: none\n-- message: jobs\n-- dialect: postgres\n\n-- migrate:up\nCREATE TABLE job (id BIGINT PRIMARY KEY, title TEXT NOT NULL);\nINSERT INTO job VALUES (1, 'first'), (2, 'second');\n\n-- migrate:down\nDROP TABLE job;\n",
+    )?;
+    std::fs::write(
+        s.dir.join("0002_shout.sql"),
+        format!(
+            "-- stillroom migration\n-- revision: 0002_shout\n-- parent: 0001_jobs\n-- message: shout\n-- dialect: postgres\n\n-- migrate:up\nALTER TABLE job ADD COLUMN shout TEXT;\n-- rust: {up}\nALTER TABLE job ALTER COLUMN shout SET NOT NULL;\n\n-- migrate:down\n-- rust: {down}\nALTER TABLE job DROP COLUMN shout;\n"
+        ),
+    )?;
+    Ok(History::read(&s.dir)?)
 }
 
 fn one(client: &mut Client, sql: &str) -> Result<String, Box<dyn std::error::Error>> {
@@ -130,8 +84,8 @@ fn migrator(history: &History) -> Migrator<'_> {
 
 #[test]
 fn a_step_runs_where_it_is_marked_up_and_down() -> TestResult {
-    let s = Scratch::new("runs")?;
-    let history = s.history("shout_titles", "note_undo")?;
+    let s = Scratch::new("steps_runs")?;
+    let history = history(&s, "shout_titles", "note_undo")?;
     let mut client = s.client()?;
     let report = migrator(&history).migrate(&mut client)?;
     assert_eq!(report.ran, ["0001_jobs", "0002_shout"]);
@@ -166,8 +120,8 @@ fn a_failing_or_panicking_step_rolls_the_whole_upgrade_back() -> TestResult {
         ("panics", "failed: it panicked: unexpected state"),
         ("commits", "cannot appear in a migration"),
     ] {
-        let s = Scratch::new(name)?;
-        let history = s.history(name, "note_undo")?;
+        let s = Scratch::new(&format!("steps_{name}"))?;
+        let history = history(&s, name, "note_undo")?;
         let mut client = s.client()?;
         let err = migrator(&history).migrate(&mut client).unwrap_err();
         let Error::Step(failed) = &err else {
@@ -191,8 +145,8 @@ fn a_failing_or_panicking_step_rolls_the_whole_upgrade_back() -> TestResult {
 
 #[test]
 fn a_step_the_program_lacks_is_named_before_anything_runs() -> TestResult {
-    let s = Scratch::new("missing")?;
-    let history = s.history("never_registered", "note_undo")?;
+    let s = Scratch::new("steps_missing")?;
+    let history = history(&s, "never_registered", "note_undo")?;
     let mut client = s.client()?;
     migrator(&history).upgrade(&mut client, &Target::Relative(1))?;
     let err = migrator(&history).migrate(&mut client).unwrap_err();

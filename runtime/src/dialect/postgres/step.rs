@@ -3,13 +3,11 @@
 //! registers under that name, inside the migrating transaction, in a
 //! savepoint, as SQLite's steps do (`apply/step.rs`).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
 use super::lexer::{forbidden, split};
-use crate::apply::step::{StepError, StepResult};
+use crate::apply::step::{StepResult, guarded, missing_steps_message, step_failed};
 use crate::history::Migration;
 use crate::history::replay::Direction;
 use crate::{Error, Result};
@@ -245,18 +243,12 @@ pub(crate) fn check(runs: &[(&Migration, Direction)]) -> Result<()> {
 
 /// The message of [`Error::MissingPostgresSteps`].
 pub(crate) fn missing_message(missing: &[String], known: &[String]) -> String {
-    let first = missing
-        .first()
-        .and_then(|m| m.strip_prefix('`')?.split('`').next())
-        .unwrap_or("name");
-    format!(
-        "the migrations run Rust steps this program does not register for PostgreSQL, so nothing was run:\n  - {}\nAdd each to the application:\n\n    #[stillroom::step(postgres)]\n    fn {first}(step: &mut stillroom::postgres::Step<'_>) -> stillroom::StepResult {{\n        Ok(())\n    }}\n\n({}; a step for SQLite, `#[stillroom::step]`, does not run on PostgreSQL.)",
-        missing.join("\n  - "),
-        if known.is_empty() {
-            "this program registers none".to_owned()
-        } else {
-            format!("this program registers: {}", known.join(", "))
-        }
+    missing_steps_message(
+        " for PostgreSQL",
+        ("#[stillroom::step(postgres)]", "stillroom::postgres::Step"),
+        missing,
+        known,
+        "(A step for SQLite, `#[stillroom::step]`, does not run on PostgreSQL.) ",
     )
 }
 
@@ -276,15 +268,6 @@ pub(crate) fn run(
     name: &str,
     line: usize,
 ) -> Result<()> {
-    let failed = |source: Box<dyn std::error::Error + Send + Sync>| {
-        Error::Step(Box::new(StepError {
-            revision: migration.revision.clone(),
-            step: name.to_owned(),
-            path: migration.path.clone(),
-            line,
-            source,
-        }))
-    };
     let Some(run) = find(name)? else {
         // `check` ran before anything: only a step registered meanwhile
         // (never, in one process) could be missing here.
@@ -305,20 +288,11 @@ pub(crate) fn run(
         name,
         direction,
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| run(&mut step)));
-    let result = match outcome {
-        Ok(result) => result,
-        Err(panic) => Err(format!(
-            "it panicked: {}",
-            crate::apply::step::panic_message(&*panic)
-        )
-        .into()),
-    };
-    match result {
+    match guarded(|| run(&mut step)) {
         Ok(()) => {
             client.batch_execute("RELEASE SAVEPOINT stillroom_step")?;
             Ok(())
         }
-        Err(source) => Err(failed(source)),
+        Err(source) => Err(step_failed(migration, name, line, source)),
     }
 }
