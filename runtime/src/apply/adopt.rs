@@ -82,9 +82,9 @@ impl Migrator<'_> {
     /// without changing anything: the revision it is at, what the
     /// conversion changes, and its SQL for review (CLI: `db adopt --sql`).
     ///
-    /// Fails when no revision matches ([`Error::AdoptionFailed`]) or when
+    /// Fails when no revision matches ([`Error::AdoptionFailed`](crate::Error::AdoptionFailed)) or when
     /// converting would change or reject stored values
-    /// ([`Error::AdoptionBlocked`]).
+    /// ([`Error::AdoptionBlocked`](crate::Error::AdoptionBlocked)).
     ///
     /// ```
     /// # fn main() -> stillroom::Result<()> {

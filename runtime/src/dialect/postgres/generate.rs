@@ -186,7 +186,7 @@ pub fn differences(client: &mut Client, schema: &Schema) -> Result<Vec<Differenc
 /// nearest one is chosen with a note saying what adoption does with it.
 ///
 /// ```no_run
-/// # fn main() -> stillroom::Result<()> {
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let mut client = stillroom::postgres::connect("postgres://app@localhost/app")?;
 /// std::fs::write("src/models.rs", stillroom::postgres::inspect(&mut client)?)?;
 /// # Ok(())
