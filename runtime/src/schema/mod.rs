@@ -6,11 +6,12 @@
 //! stillroom finds what changed. Every type here is plain data: comparable,
 //! cloneable and printable, with no connection to a database.
 
-mod ddl;
+mod sql;
 mod validate;
 
-pub(crate) use ddl::{column_definition, dependency_order, ident_list};
-pub use ddl::{quote_ident, quote_literal};
+pub(crate) use crate::dialect::sqlite::ddl::column_definition;
+pub(crate) use sql::{dependency_order, ident_list};
+pub use sql::{quote_ident, quote_literal};
 pub use validate::{Problem, SchemaError};
 
 /// A set of tables, kept sorted by name so that everything derived from it is
@@ -122,17 +123,6 @@ impl Schema {
     /// Whether the schema has no tables.
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty()
-    }
-
-    /// The DDL that creates the whole schema on an empty database: tables in
-    /// an order where every table comes after the tables it references (where
-    /// the references allow one), each followed by its indexes.
-    pub fn create_statements(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for table in ddl::dependency_order(&self.tables) {
-            out.extend(table.create_statements());
-        }
-        out
     }
 }
 

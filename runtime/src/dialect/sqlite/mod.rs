@@ -10,6 +10,7 @@ pub(crate) mod adopt;
 pub(crate) mod alter;
 pub(crate) mod backend;
 pub(crate) mod connection;
+pub(crate) mod ddl;
 pub(crate) mod fit;
 pub(crate) mod introspect;
 pub(crate) mod ledger;

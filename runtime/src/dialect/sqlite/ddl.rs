@@ -1,48 +1,26 @@
-//! Rendering schema values to SQLite DDL.
+//! SQLite's DDL for schema values: `CREATE TABLE` (STRICT, inline
+//! `PRIMARY KEY AUTOINCREMENT`) and `CREATE INDEX`, as the public methods
+//! `Schema::create_statements`, `Table::create_statements` and
+//! `Index::create_sql` give it.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{Action, Column, ForeignKey, Index, Table};
+use crate::schema::{
+    Action, Column, ForeignKey, Index, Schema, Table, dependency_order, ident_list, quote_ident,
+};
 
-/// Quotes an SQL identifier: wraps it in double quotes and doubles any quote
-/// inside, so keywords and names with spaces or quotes are safe.
-///
-/// Every identifier stillroom writes into SQL goes through this function.
-///
-/// ```
-/// assert_eq!(stillroom::quote_ident("order"), r#""order""#);
-/// assert_eq!(stillroom::quote_ident(r#"say "hi""#), r#""say ""hi""""#);
-/// ```
-pub fn quote_ident(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push('"');
-    for c in name.chars() {
-        if c == '"' {
-            out.push('"');
+impl Schema {
+    /// The DDL that creates the whole schema on an empty SQLite database:
+    /// tables in an order where every table comes after the tables it
+    /// references (where the references allow one), each followed by its
+    /// indexes.
+    pub fn create_statements(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for table in dependency_order(self.tables()) {
+            out.extend(table.create_statements());
         }
-        out.push(c);
+        out
     }
-    out.push('"');
-    out
-}
-
-/// Quotes a string as an SQL literal: wraps it in single quotes and doubles
-/// any single quote inside.
-///
-/// For DDL only (defaults, checks): values in queries are always bound.
-///
-/// ```
-/// assert_eq!(stillroom::quote_literal("it's"), "'it''s'");
-/// ```
-pub fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// A comma-separated list of quoted identifiers.
-pub(crate) fn ident_list<S: AsRef<str>>(names: &[S]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| quote_ident(n.as_ref())).collect();
-    quoted.join(", ")
 }
 
 impl Table {
@@ -163,29 +141,6 @@ fn foreign_key_clause(fk: &ForeignKey) -> String {
     sql
 }
 
-/// `tables` (sorted by name) reordered so that each table follows the tables
-/// it references; tables in a reference cycle keep name order. Deterministic.
-pub(crate) fn dependency_order(tables: &[Table]) -> Vec<&Table> {
-    let mut placed: BTreeSet<&str> = BTreeSet::new();
-    let mut out = Vec::with_capacity(tables.len());
-    while out.len() < tables.len() {
-        let ready = tables.iter().find(|t| {
-            !placed.contains(t.name.as_str())
-                && t.foreign_keys.iter().all(|fk| {
-                    fk.references_table == t.name
-                        || placed.contains(fk.references_table.as_str())
-                        || !tables.iter().any(|o| o.name == fk.references_table)
-                })
-        });
-        // A cycle: place the first remaining table by name and go on.
-        let next = ready.or_else(|| tables.iter().find(|t| !placed.contains(t.name.as_str())));
-        let Some(next) = next else { break };
-        placed.insert(&next.name);
-        out.push(next);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,26 +237,5 @@ mod tests {
         )?;
         assert_eq!(name, t.name);
         Ok(())
-    }
-
-    #[test]
-    fn dependency_order_puts_parents_first() {
-        let child = {
-            let mut t = Table::new("a_child");
-            t.foreign_keys.push(ForeignKey {
-                columns: vec!["p".into()],
-                references_table: "z_parent".into(),
-                references_columns: vec!["id".into()],
-                on_delete: Action::Cascade,
-                on_update: Action::NoAction,
-            });
-            t
-        };
-        let tables = vec![child, Table::new("m_other"), Table::new("z_parent")];
-        let names: Vec<&str> = dependency_order(&tables)
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect();
-        assert_eq!(names, ["m_other", "z_parent", "a_child"]);
     }
 }
