@@ -796,12 +796,32 @@ impl Writer<'_> {
 /// between statements (a `-- rust:` line inside a statement would run the
 /// step before it, which is surely not meant). `first_line` is the part's
 /// first line in the file; errors give file lines.
-pub(crate) fn check_part(sql: &str, first_line: usize) -> std::result::Result<(), (usize, String)> {
-    let file_line = |l: usize| first_line.max(1).saturating_add(l.saturating_sub(1));
-    let spans: Vec<(usize, usize)> = crate::dialect::sqlite::sql_text::split_statements(sql)
+/// Where each statement of `sql` starts and ends (lines from 1), as the
+/// runner of `dialect` splits it (PostgreSQL's keeps dollar-quoted bodies
+/// whole; without the `postgres` feature, SQLite's splitter stands in).
+fn statement_spans(sql: &str, dialect: crate::Dialect) -> Vec<(usize, usize)> {
+    let span = |line: usize, text: &str| (line, line + text.matches('\n').count());
+    #[cfg(feature = "postgres")]
+    if dialect == crate::Dialect::Postgres {
+        return crate::dialect::postgres::lexer::split(sql)
+            .iter()
+            .map(|s| span(s.line, s.sql))
+            .collect();
+    }
+    let _ = dialect;
+    crate::dialect::sqlite::sql_text::split_statements(sql)
         .iter()
-        .map(|s| (s.line, s.line + s.sql.matches('\n').count()))
-        .collect();
+        .map(|s| span(s.line, s.sql))
+        .collect()
+}
+
+pub(crate) fn check_part(
+    sql: &str,
+    first_line: usize,
+    dialect: crate::Dialect,
+) -> std::result::Result<(), (usize, String)> {
+    let file_line = |l: usize| first_line.max(1).saturating_add(l.saturating_sub(1));
+    let spans = statement_spans(sql, dialect);
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (line, name) in markers(sql) {
         if let Some(why) = bad_name(name) {
@@ -850,13 +870,20 @@ mod tests {
     #[test]
     fn a_marker_inside_a_statement_or_twice_is_an_error_naming_file_lines() {
         let part = "CREATE TABLE t (\n  id INTEGER\n-- rust: inside\n);\n";
-        let (line, why) = check_part(part, 10).unwrap_err();
+        let (line, why) = check_part(part, 10, crate::Dialect::Sqlite).unwrap_err();
         assert_eq!(line, 12);
         assert!(why.contains("inside a statement (lines 10 to 13)"), "{why}");
         let twice = "-- rust: a\nSELECT 1;\n-- rust: a\n";
-        let (line, why) = check_part(twice, 1).unwrap_err();
+        let (line, why) = check_part(twice, 1, crate::Dialect::Sqlite).unwrap_err();
         assert_eq!(line, 3);
         assert!(why.contains("marked twice"), "{why}");
-        assert!(check_part("SELECT 1;\n-- rust: a\nSELECT 2;\n-- rust: b\n", 1).is_ok());
+        assert!(
+            check_part(
+                "SELECT 1;\n-- rust: a\nSELECT 2;\n-- rust: b\n",
+                1,
+                crate::Dialect::Sqlite
+            )
+            .is_ok()
+        );
     }
 }

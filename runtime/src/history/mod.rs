@@ -420,7 +420,7 @@ impl Migration {
         // may have one: this runs for every file at every startup.
         for (part, first) in [(Some(&m.up), m.lines.0), (m.down.as_ref(), m.lines.1)] {
             if let Some(part) = part.filter(|p| p.contains("rust:")) {
-                crate::apply::step::check_part(part, first)
+                crate::apply::step::check_part(part, first, m.dialect)
                     .map_err(|(line, why)| bad(line, why))?;
             }
         }

@@ -170,3 +170,21 @@ fn a_step_the_program_lacks_is_named_before_anything_runs() -> TestResult {
     assert!(matches!(err, Error::OfflineStep { .. }), "{err}");
     Ok(())
 }
+
+#[test]
+fn a_marker_inside_a_dollar_quoted_body_is_refused_when_the_file_is_read() -> TestResult {
+    let s = Scratch::new("steps_quoted")?;
+    std::fs::write(
+        s.dir.join("0001_fn.sql"),
+        "-- stillroom migration\n-- revision: 0001_fn\n-- parent: none\n-- message: fn\n-- dialect: postgres\n\n-- migrate:up\nCREATE FUNCTION two() RETURNS int AS $$\nSELECT 1;\n-- rust: shout_titles\nSELECT 2;\n$$ LANGUAGE sql;\n",
+    )?;
+    let err = History::read(&s.dir).unwrap_err();
+    assert!(
+        err.to_string().contains("0001_fn.sql:10")
+            && err
+                .to_string()
+                .contains("is inside a statement (lines 8 to 12)"),
+        "{err}"
+    );
+    Ok(())
+}

@@ -42,7 +42,7 @@ mod copy;
 mod generate;
 mod introspect;
 mod ledger;
-mod lexer;
+pub(crate) mod lexer;
 mod render;
 mod rows;
 pub(crate) mod step;
