@@ -3,17 +3,17 @@
 
 pub(crate) mod diff;
 pub(crate) mod ops;
+pub(crate) mod scratch;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::autogenerate::diff::{Diff, DiffOptions, diff};
+use self::scratch::Scratch;
+use crate::autogenerate::diff::{Diff, DiffOptions, diff_in};
 use crate::autogenerate::ops::Op;
 use crate::dialect::Dialect;
-use crate::dialect::sqlite::introspect::{LiveSchema, introspect};
-use crate::dialect::sqlite::render::render;
-use crate::dialect::sqlite::runner::apply_parts;
-use crate::history::replay::{Direction, replay};
+use crate::dialect::sqlite::scratch::InMemory;
+use crate::history::replay::Direction;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
 use crate::{Error, Result};
@@ -111,19 +111,36 @@ pub fn generate(
     message: &str,
     options: GenerateOptions,
 ) -> Result<Generated> {
+    generate_with(&mut InMemory::default(), dir, schema, message, options)
+}
+
+/// [`generate`] with the history replayed, and the new migration tried, on
+/// `scratch` (the dialect's scratch database).
+pub(crate) fn generate_with<S: Scratch>(
+    scratch: &mut S,
+    dir: &Path,
+    schema: &Schema,
+    message: &str,
+    options: GenerateOptions,
+) -> Result<Generated> {
+    if let Some(name) = &options.rust_step {
+        check_step_name(name)?;
+    }
     let history = History::read(dir)?;
-    let replayed = replay(&history)?;
+    history.expect_dialect(S::DIALECT)?;
+    let models = scratch.form(schema)?;
+    let before = scratch.replay(&history)?;
     // Dropping every table is surely a build that lost its models; with
     // data loss allowed, it may be meant.
-    if schema.is_empty() && !replayed.schema.schema.is_empty() && !options.allow_data_loss {
+    if schema.is_empty() && !S::schema(&before).is_empty() && !options.allow_data_loss {
         return Err(Error::NoModels {
             dir: dir.to_owned(),
         });
     }
-    let before = replayed.schema;
-    let up = diff(
-        &before.schema,
-        schema,
+    let up = diff_in(
+        S::DIALECT,
+        S::schema(&before),
+        &models,
         DiffOptions {
             allow_data_loss: options.allow_data_loss,
             allow_loss_of: options.allow_loss_of.clone(),
@@ -132,64 +149,62 @@ pub fn generate(
     if up.is_empty() {
         return Ok(Generated::NothingToDo);
     }
+    let mut up_part = scratch.render(&up.ops, &before);
     if let Some(name) = &options.rust_step {
-        check_step_name(name)?;
-    }
-    let mut up_sql = render(&up.ops, &before);
-    if let Some(name) = &options.rust_step {
-        up_sql.sql.push_str(&format!("\n-- rust: {name}\n"));
+        up_part.sql.push_str(&format!("\n-- rust: {name}\n"));
     }
     // Say in the file what the comparison could not see.
-    let notes: String = before
-        .unsupported
+    let notes: String = S::unsupported(&before)
         .iter()
         .map(|u| format!("-- not compared: {u}\n"))
         .collect();
-    up_sql.sql.insert_str(0, &notes);
+    up_part.sql.insert_str(0, &notes);
     let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message)?;
     let mut migration = Migration {
         revision: revision.clone(),
         parent: history.head().map(|m| m.revision.clone()),
         message: message.to_owned(),
-        dialect: Default::default(),
+        dialect: S::DIALECT,
         requires: None,
-        foreign_keys_off: up_sql.foreign_keys_off,
+        foreign_keys_off: up_part.foreign_keys_off,
         data_loss: up.data_loss.clone(),
         down_data_loss: Vec::new(),
         replaces: Vec::new(),
-        up: up_sql.sql,
+        up: up_part.sql,
         down: None,
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
         checksum: String::new(),
         text: Default::default(),
     };
-    let conn = replayed.conn;
-    try_step(&conn, &migration, Direction::Up)?;
-    let after = introspect(&conn)?;
-    expect_same(
-        &after,
-        schema,
+    try_part(scratch, &migration, Direction::Up)?;
+    let after = scratch.introspect()?;
+    expect_same::<S>(
+        S::schema(&after),
+        &models,
         "its up part does not produce the models' schema",
     )?;
 
-    let down = diff(
-        &after.schema,
-        &with_reverse_hints(&before.schema, &up),
+    let down = diff_in(
+        S::DIALECT,
+        S::schema(&after),
+        &with_reverse_hints(S::schema(&before), &up),
         DiffOptions::ALLOW_LOSS,
     )?;
-    let down_sql = render(&down.ops, &after);
-    migration.down = Some(down_sql.sql);
+    let down_part = scratch.render(&down.ops, &after);
+    migration.down = Some(down_part.sql);
     migration.down_data_loss = down.data_loss;
-    migration.foreign_keys_off |= down_sql.foreign_keys_off;
-    let (a, b, c) = up_sql.requires.max(down_sql.requires);
-    migration.requires = Some(format!("{a}.{b}.{c}"));
-    try_step(&conn, &migration, Direction::Down)?;
-    let back = introspect(&conn)?;
-    expect_same(
-        &back,
-        &before.schema,
+    migration.foreign_keys_off |= down_part.foreign_keys_off;
+    migration.requires = up_part
+        .requires
+        .max(down_part.requires)
+        .map(|(a, b, c)| format!("{a}.{b}.{c}"));
+    try_part(scratch, &migration, Direction::Down)?;
+    let back = scratch.introspect()?;
+    expect_same::<S>(
+        S::schema(&back),
+        S::schema(&before),
         "its down part does not bring the previous schema back",
     )?;
 
@@ -220,15 +235,25 @@ pub fn generate(
 /// A failure prints every difference and the command that generates the
 /// migration (`stillroom::Error`'s `Debug` is its message).
 pub fn check(dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
-    let dir = dir.as_ref();
+    check_with(&mut InMemory::default(), dir.as_ref(), schema)
+}
+
+/// [`check`] with the history replayed on `scratch`.
+pub(crate) fn check_with<S: Scratch>(scratch: &mut S, dir: &Path, schema: &Schema) -> Result<()> {
     let history = History::read(dir)?;
-    let replayed = replay(&history)?;
-    if schema.is_empty() && !replayed.schema.schema.is_empty() {
+    history.expect_dialect(S::DIALECT)?;
+    let replayed = scratch.replay(&history)?;
+    if schema.is_empty() && !S::schema(&replayed).is_empty() {
         return Err(Error::NoModels {
             dir: dir.to_owned(),
         });
     }
-    let d = diff(&replayed.schema.schema, schema, DiffOptions::ALLOW_LOSS)?;
+    let d = diff_in(
+        S::DIALECT,
+        S::schema(&replayed),
+        &scratch.form(schema)?,
+        DiffOptions::ALLOW_LOSS,
+    )?;
     if d.is_empty() {
         Ok(())
     } else {
@@ -241,26 +266,28 @@ pub fn check(dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
 
 /// Runs one part of a migration not yet written, mapping its failure to an
 /// error that says so.
-fn try_step(
-    conn: &rusqlite::Connection,
+fn try_part<S: Scratch>(
+    scratch: &mut S,
     migration: &Migration,
     direction: Direction,
 ) -> Result<()> {
-    apply_parts(conn, &[(migration, direction)]).map_err(|e| Error::GeneratedMigration {
-        problem: format!(
-            "its {} part failed",
-            if direction == Direction::Up {
-                "up"
-            } else {
-                "down"
-            }
-        ),
-        details: vec![e.to_string()],
-    })
+    scratch
+        .run(migration, direction)
+        .map_err(|e| Error::GeneratedMigration {
+            problem: format!(
+                "its {} part failed",
+                if direction == Direction::Up {
+                    "up"
+                } else {
+                    "down"
+                }
+            ),
+            details: vec![e.to_string()],
+        })
 }
 
-fn expect_same(live: &LiveSchema, expected: &Schema, problem: &str) -> Result<()> {
-    let Diff { ops, .. } = diff(&live.schema, expected, DiffOptions::ALLOW_LOSS)?;
+fn expect_same<S: Scratch>(live: &Schema, expected: &Schema, problem: &str) -> Result<()> {
+    let Diff { ops, .. } = diff_in(S::DIALECT, live, expected, DiffOptions::ALLOW_LOSS)?;
     if ops.is_empty() {
         Ok(())
     } else {

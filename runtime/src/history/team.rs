@@ -11,10 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::autogenerate::diff::{DiffOptions, diff};
+use crate::autogenerate::diff::DiffOptions;
 use crate::dialect::Dialect;
-use crate::dialect::sqlite::render::render;
-use crate::history::replay::replay;
+use crate::dialect::sqlite::scratch::InMemory;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
 use crate::verify::compare::compare_in;
@@ -37,42 +36,6 @@ pub(crate) trait Replayer {
     fn form(&self, models: &Schema) -> Result<Schema>;
     /// `sql`'s statements, as this dialect splits them.
     fn statements<'a>(&self, sql: &'a str) -> Vec<&'a str>;
-}
-
-/// SQLite: each replay on a new in-memory database.
-pub(crate) struct InMemory;
-
-impl Replayer for InMemory {
-    const DIALECT: Dialect = Dialect::Sqlite;
-
-    fn schema(&mut self, history: &History) -> Result<Schema> {
-        Ok(replay(history)?.schema.schema)
-    }
-
-    fn create_and_drop(&mut self, history: &History) -> Result<(String, String, Vec<String>)> {
-        let target = replay(history)?.schema;
-        let create = diff(&Schema::default(), &target.schema, DiffOptions::ALLOW_LOSS)?;
-        let mut up = render(&create.ops, &crate::LiveSchema::default()).sql;
-        for object in target.views.iter().chain(&target.triggers) {
-            up.push_str(&format!(
-                "\n-- hand-written: `{}`\n{};\n",
-                object.name, object.sql
-            ));
-        }
-        let drop = diff(&target.schema, &Schema::default(), DiffOptions::ALLOW_LOSS)?;
-        Ok((up, render(&drop.ops, &target).sql, drop.data_loss))
-    }
-
-    fn form(&self, models: &Schema) -> Result<Schema> {
-        Ok(models.clone())
-    }
-
-    fn statements<'a>(&self, sql: &'a str) -> Vec<&'a str> {
-        crate::dialect::sqlite::sql_text::split_statements(sql)
-            .into_iter()
-            .map(|s| s.sql)
-            .collect()
-    }
 }
 
 /// A migrations directory's revisions as lines: the trunk, from the first
@@ -265,7 +228,7 @@ pub struct Merged {
 /// # }
 /// ```
 pub fn merge(dir: &Path, options: MergeOptions<'_>) -> Result<Merged> {
-    merge_with(&mut InMemory, dir, options)
+    merge_with(&mut InMemory::default(), dir, options)
 }
 
 /// [`merge`], trying the merged history on `replayer`'s database.
@@ -455,7 +418,7 @@ pub struct Squashed {
 /// database that applied the whole range is recorded at the squashed
 /// revision at its next start; one before the range runs it.
 pub fn squash(dir: &Path, to: &str, from: Option<&str>) -> Result<Squashed> {
-    squash_with(&mut InMemory, dir, to, from)
+    squash_with(&mut InMemory::default(), dir, to, from)
 }
 
 /// [`squash`], trying the squashed history on `replayer`'s database.
@@ -682,7 +645,13 @@ mod tests {
         };
         let mut squashed = second;
         let mut flagged = Vec::new();
-        from_scratch(&mut InMemory, &history, 1, &mut squashed, &mut flagged)?;
+        from_scratch(
+            &mut InMemory::default(),
+            &history,
+            1,
+            &mut squashed,
+            &mut flagged,
+        )?;
         assert_eq!(
             flagged,
             [

@@ -12,14 +12,15 @@ use super::backend::run_part;
 use super::introspect::{Live, introspect};
 use super::render::render;
 use super::types::form_schema;
-use crate::autogenerate::diff::{DiffOptions, diff_in};
-use crate::autogenerate::{GenerateOptions, Generated, with_reverse_hints, write_migration};
+use crate::Result;
+use crate::autogenerate::ops::Op;
+use crate::autogenerate::scratch::{Part, Scratch};
+use crate::autogenerate::{GenerateOptions, Generated, check_with, generate_with};
 use crate::dialect::Dialect;
 use crate::history::replay::Direction;
 use crate::history::{History, Migration};
 use crate::schema::Schema;
 use crate::verify::compare::{Difference, compare_in};
-use crate::{Error, Result};
 
 /// Generates the migration that takes the schema the PostgreSQL migrations
 /// in `dir` produce to `schema`, and writes it as the next revision: what
@@ -43,124 +44,20 @@ pub fn generate(
     message: &str,
     options: GenerateOptions,
 ) -> Result<Generated> {
-    if let Some(name) = &options.rust_step
-        && let Some(why) = crate::apply::step::bad_name(name)
-    {
-        return Err(Error::BadTarget { message: why });
-    }
-    let history = History::read(dir)?;
-    history.expect_dialect(Dialect::Postgres)?;
-    let models = form_schema(schema)?;
     let mut tx = scratch(client)?;
-    let before = replay_in(&mut tx, &history)?;
-    if schema.is_empty() && !before.schema.is_empty() && !options.allow_data_loss {
-        return Err(Error::NoModels {
-            dir: dir.to_owned(),
-        });
-    }
-    let up = diff_in(
-        Dialect::Postgres,
-        &before.schema,
-        &models,
-        DiffOptions {
-            allow_data_loss: options.allow_data_loss,
-            allow_loss_of: options.allow_loss_of.clone(),
-        },
-    )?;
-    if up.is_empty() {
-        return Ok(Generated::NothingToDo);
-    }
-    let notes: String = before
-        .unsupported
-        .iter()
-        .map(|u| format!("-- not compared: {u}\n"))
-        .collect();
-    let message = message.lines().next().unwrap_or_default().trim();
-    let revision = history.next_revision(message)?;
-    let mut migration = Migration {
-        revision: revision.clone(),
-        parent: history.head().map(|m| m.revision.clone()),
-        message: message.to_owned(),
-        dialect: Dialect::Postgres,
-        requires: None,
-        foreign_keys_off: false,
-        data_loss: up.data_loss.clone(),
-        down_data_loss: Vec::new(),
-        replaces: Vec::new(),
-        up: format!(
-            "{notes}{}{}",
-            render(&up.ops, &before),
-            options
-                .rust_step
-                .as_ref()
-                .map_or_else(String::new, |name| format!("\n-- rust: {name}\n"))
-        ),
-        down: None,
-        path: dir.join(format!("{revision}.sql")),
-        lines: (0, 0),
-        checksum: String::new(),
-        text: Default::default(),
-    };
-    try_part(&mut tx, &migration, Direction::Up)?;
-    let after = introspect(&mut tx)?;
-    expect_same(
-        &after,
-        &models,
-        "its up part does not produce the models' schema",
-    )?;
-    let down = diff_in(
-        Dialect::Postgres,
-        &after.schema,
-        &with_reverse_hints(&before.schema, &up),
-        DiffOptions::ALLOW_LOSS,
-    )?;
-    migration.down = Some(render(&down.ops, &after));
-    migration.down_data_loss = down.data_loss;
-    try_part(&mut tx, &migration, Direction::Down)?;
-    let back = introspect(&mut tx)?;
-    expect_same(
-        &back,
-        &before.schema,
-        "its down part does not bring the previous schema back",
-    )?;
+    let generated = generate_with(&mut OnServer { tx: &mut tx }, dir, schema, message, options)?;
     tx.rollback()?;
-    let migration = write_migration(dir, &migration)?;
-    Ok(Generated::Written {
-        path: migration.path.clone(),
-        migration: Box::new(migration),
-        ops: up.ops,
-    })
+    Ok(generated)
 }
 
 /// The CI gate on PostgreSQL: fails when the migrations in `dir` do not
 /// produce `schema`, listing every difference (the history is replayed in
 /// a scratch schema of the server behind `client`, rolled back).
 pub fn check(client: &mut Client, dir: impl AsRef<Path>, schema: &Schema) -> Result<()> {
-    let dir = dir.as_ref();
-    let history = History::read(dir)?;
-    history.expect_dialect(Dialect::Postgres)?;
     let mut tx = scratch(client)?;
-    let replayed = replay_in(&mut tx, &history)?;
+    let checked = check_with(&mut OnServer { tx: &mut tx }, dir.as_ref(), schema);
     tx.rollback()?;
-    if schema.is_empty() && !replayed.schema.is_empty() {
-        return Err(Error::NoModels {
-            dir: dir.to_owned(),
-        });
-    }
-    let d = diff_in(
-        Dialect::Postgres,
-        &replayed.schema,
-        &form_schema(schema)?,
-        DiffOptions::ALLOW_LOSS,
-    )?;
-    if d.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::ModelsChanged {
-            dir: dir.to_owned(),
-            differences: d.ops.iter().map(ToString::to_string).collect(),
-        })
-    }
+    checked
 }
 
 /// Every difference between the database behind `client` (its current
@@ -233,38 +130,50 @@ pub(crate) fn replay_in(tx: &mut impl GenericClient, history: &History) -> Resul
     introspect(tx)
 }
 
-/// Runs a part of a migration not yet written inside a savepoint, mapping
-/// its failure to an error that says so.
-fn try_part(tx: &mut Transaction<'_>, m: &Migration, direction: Direction) -> Result<()> {
-    let mut savepoint = tx.transaction()?;
-    run_part(&mut savepoint, m, direction).map_err(|e| Error::GeneratedMigration {
-        problem: format!(
-            "its {} part failed",
-            if direction == Direction::Up {
-                "up"
-            } else {
-                "down"
-            }
-        ),
-        details: vec![e.to_string()],
-    })?;
-    savepoint.commit()?;
-    Ok(())
+/// The scratch schema's transaction: autogenerate's scratch database on
+/// PostgreSQL.
+struct OnServer<'t, 'c> {
+    tx: &'t mut Transaction<'c>,
 }
 
-fn expect_same(live: &Live, expected: &Schema, problem: &str) -> Result<()> {
-    let d = diff_in(
-        Dialect::Postgres,
-        &live.schema,
-        expected,
-        DiffOptions::ALLOW_LOSS,
-    )?;
-    if d.is_empty() {
+impl Scratch for OnServer<'_, '_> {
+    const DIALECT: Dialect = Dialect::Postgres;
+    type Live = Live;
+
+    fn schema(live: &Live) -> &Schema {
+        &live.schema
+    }
+
+    fn unsupported(live: &Live) -> &[String] {
+        &live.unsupported
+    }
+
+    fn form(&self, models: &Schema) -> Result<Schema> {
+        form_schema(models)
+    }
+
+    fn replay(&mut self, history: &History) -> Result<Live> {
+        replay_in(self.tx, history)
+    }
+
+    /// Inside a savepoint, so a part that fails leaves the transaction
+    /// usable for the error's report.
+    fn run(&mut self, m: &Migration, direction: Direction) -> Result<()> {
+        let mut savepoint = self.tx.transaction()?;
+        run_part(&mut savepoint, m, direction)?;
+        savepoint.commit()?;
         Ok(())
-    } else {
-        Err(Error::GeneratedMigration {
-            problem: problem.to_owned(),
-            details: d.ops.iter().map(ToString::to_string).collect(),
-        })
+    }
+
+    fn introspect(&mut self) -> Result<Live> {
+        introspect(self.tx)
+    }
+
+    fn render(&self, ops: &[Op], before: &Live) -> Part {
+        Part {
+            sql: render(ops, before),
+            foreign_keys_off: false,
+            requires: None,
+        }
     }
 }

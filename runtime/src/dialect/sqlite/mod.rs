@@ -17,5 +17,6 @@ pub(crate) mod ledger;
 pub(crate) mod offline;
 pub(crate) mod render;
 pub(crate) mod runner;
+pub(crate) mod scratch;
 pub(crate) mod sql_text;
 pub(crate) mod version;
