@@ -779,11 +779,11 @@ impl<'a> Cli<'a> {
                 rust,
             } => {
                 if let (false, Some(step)) = (autogenerate, &rust) {
-                    let path = crate::autogenerate::step_revision_in(
+                    let path = crate::autogenerate::step_revision_for(
                         dir,
                         &message,
                         step,
-                        crate::Dialect::Postgres,
+                        Some(crate::Dialect::Postgres),
                     )?;
                     anstream::println!(
                         "wrote {} (its up part runs the Rust step `{step}`; SQL may go before or after the `-- rust:` line)",
@@ -1135,7 +1135,8 @@ fn print_generated(
     match generated {
         Generated::NothingToDo => match step {
             Some(step) => {
-                let path = crate::autogenerate::step_revision_in(dir, message, step, dialect)?;
+                let path =
+                    crate::autogenerate::step_revision_for(dir, message, step, Some(dialect))?;
                 anstream::println!(
                     "the models have not changed: wrote {}, whose up part is the Rust step `{step}`",
                     path.display()

@@ -365,16 +365,45 @@ pub(crate) fn with_reverse_hints(previous: &Schema, up: &Diff) -> Schema {
 /// # }
 /// ```
 pub fn empty_revision(dir: &Path, message: &str) -> Result<PathBuf> {
-    let dialect = History::read(dir)?.dialect();
-    empty_revision_in(dir, message, dialect)
+    hand_written(
+        dir,
+        message,
+        None,
+        "-- Write the upgrade here, statements ending in `;`.\n".to_owned(),
+        "-- Write what undoes it here.\n",
+    )
 }
 
 /// [`empty_revision`] for `dialect` (which the first revision of a history
 /// decides; the others must agree).
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn empty_revision_in(dir: &Path, message: &str, dialect: Dialect) -> Result<PathBuf> {
+    hand_written(
+        dir,
+        message,
+        Some(dialect),
+        "-- Write the upgrade here, statements ending in `;`.\n".to_owned(),
+        "-- Write what undoes it here.\n",
+    )
+}
+
+/// Writes the next revision of `dir` with the parts `up` and `down`, for
+/// `dialect` (the history's own when `None`; else the history must agree).
+fn hand_written(
+    dir: &Path,
+    message: &str,
+    dialect: Option<Dialect>,
+    up: String,
+    down: &str,
+) -> Result<PathBuf> {
     let history = History::read(dir)?;
-    history.expect_dialect(dialect)?;
+    let dialect = match dialect {
+        Some(dialect) => {
+            history.expect_dialect(dialect)?;
+            dialect
+        }
+        None => history.dialect(),
+    };
     let message = message.lines().next().unwrap_or_default().trim();
     let revision = history.next_revision(message)?;
     let migration = Migration {
@@ -387,8 +416,8 @@ pub(crate) fn empty_revision_in(dir: &Path, message: &str, dialect: Dialect) -> 
         data_loss: Vec::new(),
         down_data_loss: Vec::new(),
         replaces: Vec::new(),
-        up: "-- Write the upgrade here, statements ending in `;`.\n".to_owned(),
-        down: Some("-- Write what undoes it here.\n".to_owned()),
+        up,
+        down: Some(down.to_owned()),
         path: dir.join(format!("{revision}.sql")),
         lines: (0, 0),
         checksum: String::new(),
@@ -414,46 +443,25 @@ pub(crate) fn empty_revision_in(dir: &Path, message: &str, dialect: Dialect) -> 
 /// # }
 /// ```
 pub fn step_revision(dir: &Path, message: &str, step: &str) -> Result<PathBuf> {
-    let dialect = History::read(dir)?.dialect();
-    step_revision_in(dir, message, step, dialect)
+    step_revision_for(dir, message, step, None)
 }
 
-/// [`step_revision`] for `dialect` (which the first revision of a history
-/// decides; the others must agree).
-pub(crate) fn step_revision_in(
+/// [`step_revision`] for `dialect` (the history's own when `None`; else the
+/// history must agree).
+pub(crate) fn step_revision_for(
     dir: &Path,
     message: &str,
     step: &str,
-    dialect: Dialect,
+    dialect: Option<Dialect>,
 ) -> Result<PathBuf> {
     check_step_name(step)?;
-    let history = History::read(dir)?;
-    history.expect_dialect(dialect)?;
-    let message = message.lines().next().unwrap_or_default().trim();
-    let revision = history.next_revision(message)?;
-    let migration = Migration {
-        revision: revision.clone(),
-        parent: history.head().map(|m| m.revision.clone()),
-        message: message.to_owned(),
+    hand_written(
+        dir,
+        message,
         dialect,
-        requires: None,
-        foreign_keys_off: false,
-        data_loss: Vec::new(),
-        down_data_loss: Vec::new(),
-        replaces: Vec::new(),
-        up: format!(
-            "-- SQL here runs before the step, SQL after it runs after it.\n-- rust: {step}\n"
-        ),
-        down: Some(
-            "-- Write what undoes it here (a `-- rust: NAME` line runs a step here too).\n"
-                .to_owned(),
-        ),
-        path: dir.join(format!("{revision}.sql")),
-        lines: (0, 0),
-        checksum: String::new(),
-        text: Default::default(),
-    };
-    Ok(write_migration(dir, &migration)?.path)
+        format!("-- SQL here runs before the step, SQL after it runs after it.\n-- rust: {step}\n"),
+        "-- Write what undoes it here (a `-- rust: NAME` line runs a step here too).\n",
+    )
 }
 
 fn check_step_name(name: &str) -> Result<()> {

@@ -443,6 +443,19 @@ pub struct Index {
 }
 
 impl Index {
+    /// Whether `other` indexes the same columns (in order, names ignoring
+    /// case, as SQLite does) with the same uniqueness: the same index under
+    /// any name.
+    pub(crate) fn same_key(&self, other: &Index) -> bool {
+        self.unique == other.unique
+            && self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(x, y)| x.eq_ignore_ascii_case(y))
+    }
+
     /// The name stillroom gives an index on `columns` of `table`:
     /// `ix_<table>_<col>_<col>`, or `uq_...` for a unique index.
     ///

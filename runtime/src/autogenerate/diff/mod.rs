@@ -500,21 +500,13 @@ fn table_level_changes(
 /// Index changes of a table changed in place. `old` is the table after
 /// renames (what to compare), `as_was` before them (what a drop reports).
 fn index_ops(old: &Table, as_was: &Table, new: &Table, out: &mut Ordered) {
-    let same = |a: &crate::Index, b: &crate::Index| {
-        a.unique == b.unique
-            && a.columns.len() == b.columns.len()
-            && a.columns
-                .iter()
-                .zip(&b.columns)
-                .all(|(x, y)| x.eq_ignore_ascii_case(y))
-    };
     for o in &old.indexes {
         match new
             .indexes
             .iter()
             .find(|n| n.name.eq_ignore_ascii_case(&o.name))
         {
-            Some(n) if same(o, n) => {}
+            Some(n) if o.same_key(n) => {}
             _ => out.drop_indexes.push(Op::DropIndex {
                 table: new.name.clone(),
                 index: as_was.index(&o.name).unwrap_or(o).clone(),
@@ -527,7 +519,7 @@ fn index_ops(old: &Table, as_was: &Table, new: &Table, out: &mut Ordered) {
             .iter()
             .find(|o| o.name.eq_ignore_ascii_case(&n.name))
         {
-            Some(o) if same(o, n) => {}
+            Some(o) if o.same_key(n) => {}
             _ => out.create_indexes.push(Op::CreateIndex {
                 table: new.name.clone(),
                 index: n.clone(),

@@ -110,6 +110,22 @@ impl<'a> Migrator<'a> {
 
     /// Tells `progress` of each migration part as it starts and finishes
     /// ([`Migrator::progress`](crate::Migrator::progress)).
+    ///
+    /// ```no_run
+    /// # fn main() -> stillroom::Result<()> {
+    /// use stillroom::Event;
+    ///
+    /// let history = stillroom::History::read("migrations".as_ref())?;
+    /// let mut client = stillroom::postgres::connect("postgres://app@localhost/app")?;
+    /// let progress = |event: Event<'_>| {
+    ///     if let Event::Finished { migration, elapsed, .. } = event {
+    ///         eprintln!("{}: {elapsed:.1?}", migration.revision);
+    ///     }
+    /// };
+    /// stillroom::postgres::Migrator::new(&history).progress(&progress).migrate(&mut client)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[must_use]
     pub fn progress(self, progress: &'a crate::Progress<'a>) -> Self {
         Self {
@@ -175,6 +191,23 @@ impl<'a> Migrator<'a> {
     /// Accepts the current text of an applied migration that was edited
     /// after it ran (a reviewed edit): the ledger takes the file's new
     /// checksum; nothing is run.
+    ///
+    /// ```no_run
+    /// # fn main() -> stillroom::Result<()> {
+    /// use stillroom::Error;
+    /// use stillroom::postgres::Migrator;
+    ///
+    /// // `0003_backfill.sql` gained a comment after it ran, and the edit was reviewed.
+    /// let history = stillroom::History::read("migrations".as_ref())?;
+    /// let mut client = stillroom::postgres::connect("postgres://app@localhost/app")?;
+    /// let migrator = Migrator::new(&history);
+    /// if let Err(Error::ChecksumMismatch { revision, .. }) = migrator.migrate(&mut client) {
+    ///     migrator.accept_edited(&mut client, &revision)?;
+    ///     migrator.migrate(&mut client)?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn accept_edited(&self, client: &mut Client, revision: &str) -> Result<()> {
         self.history().expect_dialect(Dialect::Postgres)?;
         self.locked(client, |db| {
@@ -288,13 +321,13 @@ impl<'a> Migrator<'a> {
     fn begin<'c>(&self, client: &'c mut Client) -> Result<Transaction<'c>> {
         let mut tx = client.transaction()?;
         let limit = self.inner.lock_timeout;
-        tx.batch_execute(&format!(
-            "SET LOCAL lock_timeout = '{}ms'",
-            limit.as_millis().max(1)
-        ))?;
         let started = Instant::now();
-        match tx.execute(&format!("SELECT {LOCK}"), &[]) {
-            Ok(_) => Ok(tx),
+        // One round trip: the wait's bound, then the lock.
+        match tx.batch_execute(&format!(
+            "SET LOCAL lock_timeout = '{}ms'; SELECT {LOCK}",
+            limit.as_millis().max(1)
+        )) {
+            Ok(()) => Ok(tx),
             Err(e) if is_lock_timeout(&e) => Err(Error::Locked {
                 waited: started.elapsed(),
                 limit,

@@ -29,6 +29,9 @@ pub(crate) struct PgDb<'t, 'c, 'a> {
     /// round trip a row after that; none spent for a single revision).
     record: Option<Statement>,
     recorded: usize,
+    /// Whether the ledger's tables exist, once asked (they are only ever
+    /// created in the transaction, never dropped).
+    ledger: Option<bool>,
 }
 
 impl<'t, 'c, 'a> PgDb<'t, 'c, 'a> {
@@ -38,6 +41,7 @@ impl<'t, 'c, 'a> PgDb<'t, 'c, 'a> {
             migrator,
             record: None,
             recorded: 0,
+            ledger: None,
         }
     }
 
@@ -50,12 +54,17 @@ impl<'t, 'c, 'a> PgDb<'t, 'c, 'a> {
             fingerprint(models, self.migrator.verification),
             catalog_fingerprint(self.tx)?
         );
-        if !changed && ledger::state(self.tx, "verified")?.as_deref() == Some(print.as_str()) {
+        let known = if self.ledger_exists()? {
+            ledger::state(self.tx, "verified")?
+        } else {
+            None
+        };
+        if !changed && known.as_deref() == Some(print.as_str()) {
             return Ok(false);
         }
         let found = self.differences(models)?;
         judge(found, models, self.migrator.verification)?;
-        ledger::create(self.tx)?;
+        self.ledger_create()?;
         ledger::set_state(self.tx, "verified", &print)?;
         Ok(true)
     }
@@ -63,15 +72,28 @@ impl<'t, 'c, 'a> PgDb<'t, 'c, 'a> {
 
 impl Backend for PgDb<'_, '_, '_> {
     fn ledger_exists(&mut self) -> Result<bool> {
-        ledger::exists(self.tx)
+        if let Some(known) = self.ledger {
+            return Ok(known);
+        }
+        let exists = ledger::exists(self.tx)?;
+        self.ledger = Some(exists);
+        Ok(exists)
     }
 
     fn ledger_create(&mut self) -> Result<()> {
-        ledger::create(self.tx)
+        if self.ledger != Some(true) {
+            ledger::create(self.tx)?;
+            self.ledger = Some(true);
+        }
+        Ok(())
     }
 
     fn ledger_read(&mut self) -> Result<Vec<Applied>> {
-        ledger::read(self.tx)
+        if self.ledger_exists()? {
+            ledger::read(self.tx)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     fn ledger_record(

@@ -39,10 +39,8 @@ pub(crate) fn create(client: &mut impl GenericClient) -> Result<()> {
     Ok(client.batch_execute(CREATE)?)
 }
 
+/// The ledger's rows in order (the caller knows the table exists).
 pub(crate) fn read(client: &mut impl GenericClient) -> Result<Vec<Applied>> {
-    if !exists(client)? {
-        return Ok(Vec::new());
-    }
     let rows = client.query(
         "SELECT revision, parent, checksum, applied_at, duration_ms, how \
          FROM stillroom_migrations ORDER BY position",
@@ -140,10 +138,8 @@ pub(crate) fn truncate(client: &mut impl GenericClient, position: usize) -> Resu
     Ok(())
 }
 
+/// The state row `key` (the caller knows the table exists).
 pub(crate) fn state(client: &mut impl GenericClient, key: &str) -> Result<Option<String>> {
-    if !exists(client)? {
-        return Ok(None);
-    }
     Ok(client
         .query_opt("SELECT value FROM stillroom_state WHERE key = $1", &[&key])?
         .map(|r| r.get(0)))

@@ -18,7 +18,7 @@ use crate::autogenerate::diff::{
     canonical_checks, canonical_default, canonical_foreign_key, foreign_key_set, match_schemas,
 };
 use crate::dialect::Dialect;
-use crate::schema::{Column, ForeignKey, Index, Schema, Table, quote_ident};
+use crate::schema::{Column, ForeignKey, Schema, Table, quote_ident};
 
 /// Every difference between the schema a database has and the schema it
 /// should have, sorted by table; empty when they match.
@@ -200,14 +200,6 @@ fn original(table: &Table, set: &[ForeignKey], i: usize) -> ForeignKey {
 /// Indexes paired by name, then by what they index.
 fn indexes(out: &mut Vec<Difference>, db: &Table, expected: &Table) {
     let table = &expected.name;
-    let same_columns = |a: &Index, b: &Index| {
-        a.unique == b.unique
-            && a.columns.len() == b.columns.len()
-            && a.columns
-                .iter()
-                .zip(&b.columns)
-                .all(|(x, y)| x.eq_ignore_ascii_case(y))
-    };
     let mut claimed = vec![false; db.indexes.len()];
     let mut unmatched = Vec::new();
     for e in &expected.indexes {
@@ -218,7 +210,7 @@ fn indexes(out: &mut Vec<Difference>, db: &Table, expected: &Table) {
         match by_name {
             Some(i) => {
                 claimed[i] = true;
-                if !same_columns(&db.indexes[i], e) {
+                if !db.indexes[i].same_key(e) {
                     out.push(Difference::IndexDiffers {
                         table: table.clone(),
                         database: db.indexes[i].clone(),
@@ -232,7 +224,7 @@ fn indexes(out: &mut Vec<Difference>, db: &Table, expected: &Table) {
     for e in unmatched {
         let like = (0..db.indexes.len()).find(|&i| {
             !claimed[i]
-                && same_columns(&db.indexes[i], e)
+                && db.indexes[i].same_key(e)
                 && !expected
                     .indexes
                     .iter()
